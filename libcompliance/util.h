@@ -1,0 +1,72 @@
+/*
+ * Internal helpers shared by every module: filling errors, growing
+ * buffers, calendar dates. Never exported.
+ */
+#ifndef LCMP_UTIL_H
+#define LCMP_UTIL_H
+
+#include <stdarg.h>
+
+#include "libcompliance/common.h"
+
+#if defined(__GNUC__)
+#define LCMP__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LCMP__PRINTF(f, a)
+#endif
+
+/*
+ * Fill `err` (if not NULL) and return `code`. `source` and `pointer` may be
+ * NULL. Line and column are set to -1. The message is one line: newlines
+ * and control characters are replaced by spaces.
+ */
+int lcmp__error_set(lcmp_error *err, int code, const char *source,
+                    const char *pointer, const char *fmt, ...)
+    LCMP__PRINTF(5, 6);
+int lcmp__error_vset(lcmp_error *err, int code, const char *source,
+                     const char *pointer, const char *fmt, va_list ap)
+    LCMP__PRINTF(5, 0);
+
+/* Copy `src` into `dst` of `size`, left-truncating with "..." if too long. */
+void lcmp__strlcpy_left(char *dst, size_t size, const char *src);
+
+/* Buffers. All return 0 or LCMP_ENOMEM; on failure the buffer is kept. */
+int lcmp__buf_grow(lcmp_buf *buf, size_t need);
+int lcmp__buf_put(lcmp_buf *buf, const char *data, size_t len);
+int lcmp__buf_puts(lcmp_buf *buf, const char *s);
+int lcmp__buf_printf(lcmp_buf *buf, const char *fmt, ...) LCMP__PRINTF(2, 3);
+void lcmp__buf_clear(lcmp_buf *buf);
+
+/* Duplicate a string; NULL on allocation failure (or when s is NULL). */
+char *lcmp__strdup(const char *s);
+/* printf into a new string; NULL on failure. */
+char *lcmp__aprintf(const char *fmt, ...) LCMP__PRINTF(1, 2);
+
+/*
+ * Calendar dates as days since 1970-01-01 (proleptic Gregorian, UTC).
+ * lcmp__date_parse accepts exactly "YYYY-MM-DD" with a valid day (years
+ * 1000-9999); returns 0 or LCMP_EINVALID.
+ */
+int lcmp__date_parse(int32_t *out, const char *s);
+void lcmp__date_format(char out[11], int32_t days);
+int32_t lcmp__days_from_civil(int64_t y, unsigned m, unsigned d);
+void lcmp__civil_from_days(int32_t days, int64_t *y, unsigned *m,
+                           unsigned *d);
+/* Add calendar months; a day past the end of the target month is clamped. */
+int32_t lcmp__date_add_months(int32_t days, int32_t months);
+/* The calendar date (UTC) of a time. */
+int32_t lcmp__date_of_time(int64_t t);
+
+/* Lowercase hex of `len` bytes into `out` (2*len+1 bytes). */
+void lcmp__hex(char *out, const uint8_t *in, size_t len);
+/* Parse exactly 64 lowercase hex digits; 0 or LCMP_EINVALID. */
+int lcmp__sha256_parse(uint8_t out[32], const char *hex);
+
+/* Read a whole file, refusing more than max_size bytes (LCMP_ELIMIT). */
+int lcmp__file_read(lcmp_buf *out, const char *path, size_t max_size,
+                    lcmp_error *err);
+
+#define LCMP__DEFAULT_MAX_FILE_SIZE ((size_t)16 * 1024 * 1024)
+#define LCMP__DEFAULT_MAX_DEPTH     64u
+
+#endif
