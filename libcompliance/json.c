@@ -55,7 +55,10 @@ static int check_depth(const uint8_t *buf, size_t len, unsigned int max,
     for (i = 0; i < len; i++) {
         uint8_t c = buf[i];
 
-        col++;
+        /* columns count characters, as jansson's do */
+        if ((c & 0xC0) != 0x80) {
+            col++;
+        }
         if (c == '\n') {
             line++;
             col = 0;
@@ -126,7 +129,9 @@ int lcmp__json_parse(json_t **out, const uint8_t *buf, size_t len,
 
         memcpy(text, jerr.text, sizeof(text));
         text[sizeof(text) - 1] = '\0';
-        if (text[0] >= 'A' && text[0] <= 'Z') {
+        /* lower case as in our own messages, but keep "NUL byte ..." */
+        if (text[0] >= 'A' && text[0] <= 'Z' &&
+            !(text[1] >= 'A' && text[1] <= 'Z')) {
             text[0] = (char)(text[0] - 'A' + 'a');
         }
         lcmp__error_set(err, LCMP_EPARSE, source, NULL, "%s", text);

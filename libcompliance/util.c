@@ -25,6 +25,7 @@ void lcmp_error_clear(lcmp_error *err)
 
 void lcmp__strlcpy_left(char *dst, size_t size, const char *src)
 {
+    const char *tail;
     size_t len;
 
     if (size == 0) {
@@ -39,15 +40,91 @@ void lcmp__strlcpy_left(char *dst, size_t size, const char *src)
         memcpy(dst, src, len + 1);
         return;
     }
+    /* keep the end, which names the innermost file or member; start on a
+     * character boundary so that the text stays valid UTF-8 */
+    tail = src + len - (size <= 4 ? size - 1 : size - 4);
+    while (((unsigned char)*tail & 0xC0) == 0x80) {
+        tail++;
+    }
     if (size <= 4) {
-        memcpy(dst, src + len - (size - 1), size - 1);
-        dst[size - 1] = '\0';
+        memcpy(dst, tail, strlen(tail) + 1);
         return;
     }
-    /* keep the end, which names the innermost file or member */
     memcpy(dst, "...", 3);
-    memcpy(dst + 3, src + len - (size - 4), size - 4);
-    dst[size - 1] = '\0';
+    memcpy(dst + 3, tail, strlen(tail) + 1);
+}
+
+/* Drop a UTF-8 character that a cut at the end of `s` left incomplete. */
+static void utf8_trim_end(char *s)
+{
+    size_t len = strlen(s), i = len;
+    unsigned char lead;
+    size_t need;
+
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+        i--;
+    }
+    if (i == 0) {
+        return;
+    }
+    lead = (unsigned char)s[i - 1];
+    need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - (i - 1) < need) {
+        s[i - 1] = '\0';
+    }
+}
+
+/* Length of the well-formed UTF-8 character at `s` (RFC 3629), 0 if none. */
+static size_t utf8_char(const unsigned char *s)
+{
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t n, i;
+
+    if (s[0] < 0x80) {
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 2;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 3;
+        lo = s[0] == 0xE0 ? 0xA0 : 0x80; /* no overlong forms */
+        hi = s[0] == 0xED ? 0x9F : 0xBF; /* no surrogates */
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 4;
+        lo = s[0] == 0xF0 ? 0x90 : 0x80;
+        hi = s[0] == 0xF4 ? 0x8F : 0xBF; /* nothing past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    for (i = 2; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+/*
+ * Make `s` valid UTF-8 (errors are written into JSON): a byte that starts
+ * no well-formed character becomes '?'. jansson quotes the bytes "near"
+ * a syntax error, which may be half a character; paths may be anything.
+ */
+static void utf8_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+
+    while (*p != '\0') {
+        size_t n = utf8_char(p);
+
+        if (n == 0) {
+            *p++ = '?';
+        } else {
+            p += n;
+        }
+    }
 }
 
 int lcmp__error_vset(lcmp_error *err, int code, const char *source,
@@ -62,12 +139,21 @@ int lcmp__error_vset(lcmp_error *err, int code, const char *source,
     err->code = code;
     lcmp__strlcpy_left(err->source, sizeof(err->source), source);
     lcmp__strlcpy_left(err->pointer, sizeof(err->pointer), pointer);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    /* a pointer that outgrew its lcmp__jpath lost its end, maybe mid-way
+     * through a character */
+    utf8_trim_end(err->pointer);
+    if (vsnprintf(err->message, sizeof(err->message), fmt, ap) >=
+        (int)sizeof(err->message)) {
+        utf8_trim_end(err->message);
+    }
     for (c = err->message; *c != '\0'; c++) {
         if ((unsigned char)*c < 0x20 || *c == 0x7f) {
             *c = ' ';
         }
     }
+    utf8_scrub(err->source);
+    utf8_scrub(err->pointer);
+    utf8_scrub(err->message);
     return code;
 }
 
