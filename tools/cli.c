@@ -1,0 +1,610 @@
+/*
+ * Helpers shared by the subcommands of the `compliance` program: option
+ * parsing, one-line messages, colour, exit codes, input checks and atomic
+ * output files.
+ *
+ * Everything printed that may come from an input file (names, titles,
+ * messages) goes through a filter that replaces control characters, so that
+ * a declaration cannot move the cursor or recolour a terminal, and every
+ * message stays on one line.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cli_parser_init(cli_parser *p, const char *command, int argc, char **argv)
+{
+    p->argc = argc;
+    p->argv = argv;
+    p->index = 1;
+    p->only_operands = false;
+    p->command = command;
+}
+
+static const cli_option common_options[] = {
+    {"help", 'h', false, CLI_OPT_HELP},
+    {"quiet", 'q', false, CLI_OPT_QUIET},
+    {"verbose", 'v', false, CLI_OPT_VERBOSE},
+    {NULL, 0, false, 0},
+};
+
+/* The option with long name `name` (length `len`) or short name `c`. */
+static const cli_option *
+find_option(const cli_option *options, const char *name, size_t len, char c)
+{
+    const cli_option *tables[2];
+    const cli_option *o;
+    size_t t;
+
+    tables[0] = options;
+    tables[1] = common_options;
+    for (t = 0; t < 2; t++) {
+        for (o = tables[t]; o->id != 0; o++) {
+            if (name != NULL && o->name != NULL && strlen(o->name) == len &&
+                strncmp(o->name, name, len) == 0)
+            {
+                return o;
+            }
+            if (name == NULL && c != 0 && o->short_name == c) {
+                return o;
+            }
+        }
+    }
+    return NULL;
+}
+
+static const char *command_prefix(const cli_parser *p)
+{
+    return p->command != NULL ? p->command : "";
+}
+
+static const char *command_sep(const cli_parser *p)
+{
+    return p->command != NULL ? ": " : "";
+}
+
+static const char *help_hint(const cli_parser *p)
+{
+    return p->command != NULL ? " " : "";
+}
+
+static int parse_long(cli_parser *p,
+                      const cli_option *options,
+                      int *id,
+                      const char **value)
+{
+    const char *arg = p->argv[p->index++] + 2;
+    const char *eq = strchr(arg, '=');
+    size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+    const cli_option *o;
+
+    o = find_option(options, arg, len, 0);
+    if (o == NULL) {
+        cli_errorf("%s%sunknown option '--%.*s' (see 'compliance%s%s --help')",
+                   command_prefix(p),
+                   command_sep(p),
+                   (int)len,
+                   arg,
+                   help_hint(p),
+                   command_prefix(p));
+        return CLI_NEXT_ERROR;
+    }
+    *id = o->id;
+    if (!o->has_value) {
+        if (eq != NULL) {
+            cli_errorf("%s%soption '--%s' takes no value",
+                       command_prefix(p),
+                       command_sep(p),
+                       o->name);
+            return CLI_NEXT_ERROR;
+        }
+        *value = NULL;
+        return CLI_NEXT_OPTION;
+    }
+    if (eq != NULL) {
+        *value = eq + 1;
+    } else if (p->index < p->argc) {
+        *value = p->argv[p->index++];
+    } else {
+        cli_errorf("%s%soption '--%s' needs a value",
+                   command_prefix(p),
+                   command_sep(p),
+                   o->name);
+        return CLI_NEXT_ERROR;
+    }
+    return CLI_NEXT_OPTION;
+}
+
+static int parse_short(cli_parser *p,
+                       const cli_option *options,
+                       int *id,
+                       const char **value)
+{
+    const char *arg = p->argv[p->index++];
+    const cli_option *o;
+
+    o = find_option(options, NULL, 0, arg[1]);
+    if (o == NULL || (!o->has_value && arg[2] != '\0')) {
+        cli_errorf("%s%sunknown option '%s' (see 'compliance%s%s --help')",
+                   command_prefix(p),
+                   command_sep(p),
+                   arg,
+                   help_hint(p),
+                   command_prefix(p));
+        return CLI_NEXT_ERROR;
+    }
+    *id = o->id;
+    *value = NULL;
+    if (!o->has_value) {
+        return CLI_NEXT_OPTION;
+    }
+    if (arg[2] != '\0') {
+        *value = arg + 2;
+    } else if (p->index < p->argc) {
+        *value = p->argv[p->index++];
+    } else {
+        cli_errorf("%s%soption '-%c' needs a value",
+                   command_prefix(p),
+                   command_sep(p),
+                   o->short_name);
+        return CLI_NEXT_ERROR;
+    }
+    return CLI_NEXT_OPTION;
+}
+
+int cli_next(cli_parser *p,
+             const cli_option *options,
+             int *id,
+             const char **value)
+{
+    const char *arg;
+
+    *id = 0;
+    *value = NULL;
+    while (p->index < p->argc) {
+        arg = p->argv[p->index];
+        if (p->only_operands || arg[0] != '-' || arg[1] == '\0') {
+            p->index++;
+            *value = arg;
+            return CLI_NEXT_OPERAND;
+        }
+        if (strcmp(arg, "--") == 0) {
+            p->only_operands = true;
+            p->index++;
+            continue;
+        }
+        if (arg[1] == '-') {
+            return parse_long(p, options, id, value);
+        }
+        return parse_short(p, options, id, value);
+    }
+    return CLI_NEXT_END;
+}
+
+bool cli_common_option(cli_ctx *ctx, int id, const char *usage)
+{
+    switch (id) {
+    case CLI_OPT_QUIET:
+        ctx->verbosity = -1;
+        return false;
+    case CLI_OPT_VERBOSE:
+        ctx->verbosity = 1;
+        return false;
+    case CLI_OPT_HELP:
+        fputs(usage, stdout);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Write `s` (length `len`) replacing control characters by '?', except a
+ * final newline when `keep_final_newline`.
+ */
+static void
+put_filtered(FILE *f, const char *s, size_t len, bool keep_final_newline)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n' && keep_final_newline && i + 1 == len) {
+            putc('\n', f);
+        } else if (c == '\t') {
+            putc(' ', f);
+        } else if (c < 0x20 || c == 0x7f) {
+            putc('?', f);
+        } else {
+            putc(c, f);
+        }
+    }
+}
+
+static void vprint_filtered(FILE *f,
+                            const char *prefix,
+                            const char *fmt,
+                            va_list ap,
+                            bool newline)
+{
+    char small[1024];
+    char *big = NULL;
+    const char *text = small;
+    va_list copy;
+    int n;
+
+    va_copy(copy, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n < 0) {
+        va_end(copy);
+        return;
+    }
+    if ((size_t)n >= sizeof(small)) {
+        big = malloc((size_t)n + 1);
+        if (big != NULL) {
+            vsnprintf(big, (size_t)n + 1, fmt, copy);
+            text = big;
+        } else {
+            n = (int)sizeof(small) - 1;
+        }
+    }
+    va_end(copy);
+    if (prefix != NULL) {
+        fputs(prefix, f);
+    }
+    put_filtered(f, text, (size_t)n, !newline);
+    if (newline) {
+        putc('\n', f);
+    }
+    free(big);
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    va_start(ap, fmt);
+    vprint_filtered(stderr, "compliance: ", fmt, ap, true);
+    va_end(ap);
+}
+
+int cli_fail(int code, const lcmp_error *err)
+{
+    lcmp_error copy = *err;
+    char line[1024];
+
+    if (copy.code == 0) {
+        copy.code = code;
+    }
+    lcmp_error_format(line, sizeof(line), &copy);
+    cli_errorf("%s", line);
+    return cli_exit_code(code);
+}
+
+void cli_notef(const cli_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ctx->verbosity < 0) {
+        return;
+    }
+    fflush(stdout);
+    va_start(ap, fmt);
+    vprint_filtered(stderr, "compliance: ", fmt, ap, true);
+    va_end(ap);
+}
+
+void cli_put(FILE *f, const char *s)
+{
+    if (s != NULL) {
+        put_filtered(f, s, strlen(s), false);
+    }
+}
+
+void cli_printf(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprint_filtered(f, NULL, fmt, ap, false);
+    va_end(ap);
+}
+
+const char *cli_color(const cli_ctx *ctx, cli_color_t c)
+{
+    if (!ctx->color) {
+        return "";
+    }
+    switch (c) {
+    case CLI_RESET:
+        return "\033[0m";
+    case CLI_BOLD:
+        return "\033[1m";
+    case CLI_RED:
+        return "\033[31m";
+    case CLI_GREEN:
+        return "\033[32m";
+    case CLI_YELLOW:
+        return "\033[33m";
+    case CLI_DIM:
+        return "\033[2m";
+    default:
+        return "";
+    }
+}
+
+int cli_exit_code(int lcmp_code)
+{
+    switch (lcmp_code) {
+    case LCMP_OK:
+        return CLI_EXIT_OK;
+    case LCMP_EINVALID:
+    case LCMP_ENOTFOUND:
+    case LCMP_EPARSE:
+    case LCMP_ELIMIT:
+        return CLI_EXIT_USAGE;
+    default:
+        return CLI_EXIT_ENV;
+    }
+}
+
+int cli_require_dir(const char *path, const char *what)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) {
+            cli_errorf("%s: no such %s", path, what);
+            return CLI_EXIT_USAGE;
+        }
+        cli_errorf("%s: cannot access: %s", path, strerror(errno));
+        return CLI_EXIT_ENV;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        cli_errorf("%s: not a directory", path);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_require_file(const char *path, const char *what)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) {
+            cli_errorf("%s: no such %s", path, what);
+            return CLI_EXIT_USAGE;
+        }
+        cli_errorf("%s: cannot access: %s", path, strerror(errno));
+        return CLI_EXIT_ENV;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cli_errorf("%s: is a directory, not a %s", path, what);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_baseline_dir(const char **out, const char *given, const char *release)
+{
+    const char *env = getenv("LCMP_BASELINE");
+
+    *out = NULL;
+    if (release != NULL) {
+        cli_errorf("--release: releases are not supported yet (they come "
+                   "with 'compliance sync'); give --baseline DIR");
+        return CLI_EXIT_USAGE;
+    }
+    if (given == NULL && env != NULL && env[0] != '\0') {
+        given = env;
+    }
+    if (given == NULL) {
+        cli_errorf("no baseline: give --baseline DIR (release support comes "
+                   "with 'compliance sync')");
+        return CLI_EXIT_USAGE;
+    }
+    *out = given;
+    return cli_require_dir(given, "baseline directory");
+}
+
+int cli_load_baseline(lcmp_baseline **out, const char *dir)
+{
+    lcmp_error err;
+    int rc;
+
+    lcmp_error_clear(&err);
+    rc = lcmp_baseline_load_dir(out, dir, NULL, &err);
+    if (rc < 0) {
+        return cli_fail(rc, &err);
+    }
+    return 0;
+}
+
+int cli_resolve_profile(lcmp_profile **out,
+                        const lcmp_baseline *baseline,
+                        const char *id)
+{
+    lcmp_error err;
+    char known[512] = "";
+    size_t i, used = 0, n;
+    int rc;
+
+    lcmp_error_clear(&err);
+    rc = lcmp_profile_resolve(out, baseline, id, &err);
+    if (rc == 0) {
+        return 0;
+    }
+    n = lcmp_baseline_profile_count(baseline);
+    for (i = 0; i < n; i++) {
+        const char *known_id = lcmp_baseline_profile_id(baseline, i);
+        if (known_id != NULL && strcmp(known_id, id) == 0) {
+            break;
+        }
+    }
+    if (rc != LCMP_ENOTFOUND || i < n) {
+        /* A profile the manifest names that still cannot be resolved. */
+        return cli_fail(rc, &err);
+    }
+    for (i = 0; i < n && used < sizeof(known); i++) {
+        int w = snprintf(known + used,
+                         sizeof(known) - used,
+                         "%s%s",
+                         i > 0 ? ", " : "",
+                         lcmp_baseline_profile_id(baseline, i));
+        if (w < 0) {
+            break;
+        }
+        used += (size_t)w;
+    }
+    cli_errorf("baseline '%s' has no profile '%s' (profiles: %s)",
+               lcmp_baseline_id(baseline),
+               id,
+               known);
+    return CLI_EXIT_USAGE;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Make the rename durable; file systems that cannot sync a directory are
+ * fine (the data itself was synced). */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+static int refuse_existing(const char *path)
+{
+    cli_errorf("%s: already exists (use --force to overwrite)", path);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_write_file_atomic(const char *path,
+                          const char *data,
+                          size_t len,
+                          bool force)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    char *dir = NULL, *tmp = NULL;
+    size_t dirlen, tmplen;
+    struct stat st;
+    int fd = -1;
+    bool placed = false;
+    int rc = CLI_EXIT_ENV;
+
+    if (base[0] == '\0') {
+        cli_errorf("%s: not a file name", path);
+        return CLI_EXIT_USAGE;
+    }
+    if (lstat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            cli_errorf("%s: is a directory", path);
+            return CLI_EXIT_USAGE;
+        }
+        if (!force) {
+            return refuse_existing(path);
+        }
+    }
+
+    dirlen = slash == NULL ? 1 : (slash == path ? 1 : (size_t)(slash - path));
+    dir = malloc(dirlen + 1);
+    tmplen = dirlen + 1 + 1 + strlen(base) + sizeof(".tmp-XXXXXX");
+    tmp = malloc(tmplen);
+    if (dir == NULL || tmp == NULL) {
+        cli_errorf("%s: out of memory", path);
+        goto done;
+    }
+    if (slash == NULL) {
+        memcpy(dir, ".", 2);
+    } else {
+        memcpy(dir, slash == path ? "/" : path, dirlen);
+        dir[dirlen] = '\0';
+    }
+    snprintf(tmp, tmplen, "%s/.%s.tmp-XXXXXX", dir, base);
+
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        cli_errorf("%s: cannot create a temporary file: %s", path, strerror(e));
+        rc = e == ENOENT || e == ENOTDIR ? CLI_EXIT_USAGE : CLI_EXIT_ENV;
+        tmp[0] = '\0';
+        goto done;
+    }
+    if (write_all(fd, data, len) != 0 || fchmod(fd, 0644) != 0 ||
+        fsync(fd) != 0) {
+        cli_errorf("%s: cannot write: %s", tmp, strerror(errno));
+        goto done;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        cli_errorf("%s: cannot write: %s", tmp, strerror(errno));
+        goto done;
+    }
+    fd = -1;
+
+    if (force) {
+        if (rename(tmp, path) != 0) {
+            cli_errorf(
+                "%s: cannot rename into place: %s", path, strerror(errno));
+            goto done;
+        }
+        placed = true;
+    } else if (link(tmp, path) == 0) {
+        /* link() refuses an existing target: no window for a race. */
+        unlink(tmp);
+        placed = true;
+    } else if (errno == EEXIST) {
+        rc = refuse_existing(path);
+        goto done;
+    } else if (lstat(path, &st) == 0) {
+        rc = refuse_existing(path);
+        goto done;
+    } else if (rename(tmp, path) != 0) {
+        /* A file system without hard links: check, then rename. */
+        cli_errorf("%s: cannot rename into place: %s", path, strerror(errno));
+        goto done;
+    } else {
+        placed = true;
+    }
+    tmp[0] = '\0';
+    sync_dir(dir);
+    rc = 0;
+
+done:
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (tmp != NULL && tmp[0] != '\0' && !placed) {
+        unlink(tmp);
+    }
+    free(tmp);
+    free(dir);
+    return rc;
+}
