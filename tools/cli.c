@@ -231,6 +231,12 @@ static void vprint_filtered(FILE *f,
                             const char *prefix,
                             const char *fmt,
                             va_list ap,
+                            bool newline) CLI_PRINTF(3, 0);
+
+static void vprint_filtered(FILE *f,
+                            const char *prefix,
+                            const char *fmt,
+                            va_list ap,
                             bool newline)
 {
     char small[1024];
@@ -364,6 +370,11 @@ int cli_require_dir(const char *path, const char *what)
             cli_errorf("%s: no such %s", path, what);
             return CLI_EXIT_USAGE;
         }
+        if (errno == EACCES) {
+            /* an input the caller cannot read is unreadable input (2) */
+            cli_errorf("%s: cannot access: %s", path, strerror(errno));
+            return CLI_EXIT_USAGE;
+        }
         cli_errorf("%s: cannot access: %s", path, strerror(errno));
         return CLI_EXIT_ENV;
     }
@@ -381,6 +392,11 @@ int cli_require_file(const char *path, const char *what)
     if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR) {
             cli_errorf("%s: no such %s", path, what);
+            return CLI_EXIT_USAGE;
+        }
+        if (errno == EACCES) {
+            /* an input the caller cannot read is unreadable input (2) */
+            cli_errorf("%s: cannot access: %s", path, strerror(errno));
             return CLI_EXIT_USAGE;
         }
         cli_errorf("%s: cannot access: %s", path, strerror(errno));

@@ -6,6 +6,7 @@
  *
  *   header     organisation, baseline, profile, evaluation time
  *   summary    "<org> — <profile>: N of M compliant, ... — score S%"
+ *   headline   the manifest's headline controls, whatever their state
  *   families   worst score first; under each, one line per finding
  *              (non-compliant, undeclared, excepted); families without
  *              findings share one line "Without findings: A, B"; -v lists
@@ -375,6 +376,31 @@ print_clean_families(const lcmp_result *result, const size_t *order, size_t n)
     }
 }
 
+/*
+ * The controls the manifest names as headline (action plan, risk analysis,
+ * continuity plan): the questions an auditor asks first, so they come
+ * right after the summary, whatever their state.
+ */
+static void print_headline(const cli_ctx *ctx,
+                           const lcmp_result *result,
+                           int id_width)
+{
+    const lcmp_baseline *b = lcmp_profile_baseline(lcmp_result_profile(result));
+    size_t i, j, shown = 0, n = lcmp_result_control_count(result);
+
+    for (i = 0; i < lcmp_baseline_headline_count(b); i++) {
+        const char *id = lcmp_baseline_headline(b, i);
+        for (j = 0; j < n; j++) {
+            const lcmp_control_result *c = lcmp_result_control(result, j);
+            if (strcmp(c->control, id) == 0) {
+                fputs(shown++ == 0 ? "\nHeadline controls:\n" : "", stdout);
+                print_control(ctx, c, id_width);
+                break;
+            }
+        }
+    }
+}
+
 static void print_warnings(const cli_ctx *ctx, const lcmp_result *result)
 {
     size_t i, n = lcmp_result_warning_count(result);
@@ -422,6 +448,7 @@ static int print_text(const cli_ctx *ctx, const lcmp_result *result)
 
     print_header(result);
     print_summary(ctx, result);
+    print_headline(ctx, result, id_width);
     for (i = 0; i < nfam; i++) {
         const lcmp_family_result *f = lcmp_result_family(result, order[i]);
         if (has_findings(f) || ctx->verbosity > 0) {

@@ -165,6 +165,16 @@ want = ("Gemeente Kleinbeek — basic: %d of %d compliant, %d non-compliant, %d 
         "%d not applicable, %d undeclared — score %d%%" % (s["compliant"], s["controls"],
         s["non_compliant"], s["excepted"], s["not_applicable"], s["undeclared"], s["score"]))
 assert text[1] == want, (text[1], want)
+# the headline block comes right after the summary, in manifest order
+assert text[2] == "" and text[3] == "Headline controls:", text[2:4]
+head = text[4:text.index("", 4)]
+state_words = {"compliant": "compliant", "non_compliant": "non-compliant", "excepted": "excepted",
+               "not_applicable": "not applicable", "undeclared": "undeclared"}
+byid = {r["control"]: r for r in d["results"]}
+assert [l.split()[0] for l in head] == ["GOV-03", "GOV-04", "BCM-01"], head
+for l in head:
+    assert " — " + state_words[byid[l.split()[0]]["state"]] in l, l
+text = text[:2] + text[4 + len(head):]
 order = [m.group(1) for m in (re.match(r"^\S.* \(([A-Za-z0-9._-]+)\): [0-9]+ of [0-9]+ compliant", l) for l in text) if m]
 scores = {f["id"]: f["score"] for f in d["families"]}
 assert [scores[f] for f in order] == sorted(scores[f] for f in order), order
