@@ -215,6 +215,8 @@ const char *lcmp_strerror(int code)
         return "limit exceeded";
     case LCMP_ENOMEM:
         return "out of memory";
+    case LCMP_EVERIFY:
+        return "verification failed";
     default:
         return "unknown error";
     }

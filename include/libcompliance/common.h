@@ -48,7 +48,8 @@ typedef enum {
     LCMP_EGIT = -6,     /**< a Git operation failed */
     LCMP_ECRYPTO = -7,  /**< the crypto backend failed */
     LCMP_ELIMIT = -8,   /**< a size, depth or count limit was exceeded */
-    LCMP_ENOMEM = -9    /**< out of memory */
+    LCMP_ENOMEM = -9,   /**< out of memory */
+    LCMP_EVERIFY = -10  /**< a signature, trust or freshness check failed */
 } lcmp_error_code;
 
 /**
