@@ -6,10 +6,9 @@
  * Invariants: the parsed document lives exactly as long as the declaration
  * and every string of the model is borrowed from it. `controls` is in file
  * order with controls[i].index == i; `exceptions` is in file order with
- * exceptions[i].index == i. `by_id` holds ncontrols + nexceptions entries:
- * the control indices sorted by id, followed by the exception indices
- * sorted by control id (model.h has no member of its own for the second
- * index). Ids are unique in both halves: JSON_REJECT_DUPLICATES refuses a
+ * exceptions[i].index == i. `by_id` holds the control indices sorted by id
+ * and `exceptions_by_id` the exception indices sorted by control id; both
+ * live in one allocation (by_id's). Ids are unique in both halves: JSON_REJECT_DUPLICATES refuses a
  * repeated control and the loader a second exception for one control.
  * Loading is O(n log n), lookups O(log n).
  */
@@ -357,13 +356,14 @@ static int build_index(lcmp_declaration *d, lcmp__jpath *p)
         d->by_id[i] = tmp[i].i;
     }
 
+    d->exceptions_by_id = d->by_id + d->ncontrols;
     for (i = 0; i < d->nexceptions; i++) {
         tmp[i].id = d->exceptions[i].control;
         tmp[i].i = i;
     }
     qsort(tmp, d->nexceptions, sizeof(*tmp), keyed_cmp);
     for (i = 0; i < d->nexceptions; i++) {
-        d->by_id[d->ncontrols + i] = tmp[i].i;
+        d->exceptions_by_id[i] = tmp[i].i;
         if (i == 0 || strcmp(tmp[i - 1].id, tmp[i].id) != 0) {
             run = i;
         } else if (tmp[i].i < dup) {
@@ -623,10 +623,10 @@ const lcmp__exception *lcmp__declaration_exception(const lcmp_declaration *d,
     const size_t *index;
     size_t lo = 0, hi;
 
-    if (d == NULL || id == NULL) {
+    if (d == NULL || id == NULL || d->exceptions_by_id == NULL) {
         return NULL;
     }
-    index = d->by_id + d->ncontrols;
+    index = d->exceptions_by_id;
     hi = d->nexceptions;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

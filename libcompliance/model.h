@@ -161,6 +161,23 @@ struct lcmp_baseline {
 
 /* Index of the control with this id, or SIZE_MAX. O(log n). */
 size_t lcmp__baseline_find(const lcmp_baseline *b, const char *id);
+/* Index of the profile with this id in b->profiles, or SIZE_MAX. O(log n). */
+size_t lcmp__baseline_find_profile(const lcmp_baseline *b, const char *id);
+
+/*
+ * For builders of a baseline other than baseline.c (the OSCAL importer):
+ * lcmp__baseline_new() gives an empty baseline that lcmp_baseline_free()
+ * frees; lcmp__baseline_alloc() gives zeroed memory that lives exactly as
+ * long as the baseline (NULL on failure); lcmp__baseline_keep() makes the
+ * baseline hold a reference to a document its strings point into;
+ * lcmp__baseline_index() builds by_id and the profile index once controls
+ * and profiles are filled in (LCMP_EINVALID on a duplicate control or
+ * profile id, naming it in err).
+ */
+lcmp_baseline *lcmp__baseline_new(void);
+void *lcmp__baseline_alloc(lcmp_baseline *b, size_t n, size_t size);
+int lcmp__baseline_keep(lcmp_baseline *b, json_t *doc);
+int lcmp__baseline_index(lcmp_baseline *b, lcmp_error *err);
 
 struct lcmp_profile {
     const lcmp_baseline *baseline;
@@ -228,6 +245,9 @@ struct lcmp_declaration {
     size_t *by_id; /* indices sorted by id */
     lcmp__exception *exceptions;
     size_t nexceptions;
+    /* exception indices sorted by control id (the loader stores them in
+     * the same allocation as by_id, right after the control indices) */
+    size_t *exceptions_by_id;
 };
 
 /* Lookups by control id; NULL when absent. O(log n). */
