@@ -28,11 +28,19 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
 
 /* The first entry of `signers` whose key equals `key`, whose principals
  * match `principal` (any when NULL), whose namespaces allow `ns` and whose
- * validity window contains `at`. 0 with *principal_out set (borrowed), or
- * LCMP_EVERIFY saying why the closest entry failed. */
+ * validity window contains `at`. 0 with *principal_out set to that entry's
+ * whole principals field (borrowed from `signers`), or LCMP_EVERIFY saying
+ * why the entry that got furthest (key, principal, namespace, time)
+ * failed. */
 int lcmp__signers_find(const char **principal_out,
                        const lcmp_signers *signers, const lcmp__sshkey *key,
                        const char *principal, const char *ns, int64_t at,
                        lcmp_error *err);
+
+/* The key of entry `i` (0 <= i < lcmp_signers_count()), borrowed from
+ * `signers`; NULL when out of range. For callers that verify other
+ * signatures (DSSE) with the keys of an allowed_signers file. */
+const lcmp__sshkey *lcmp__signers_key(const lcmp_signers *signers,
+                                      size_t i);
 
 #endif

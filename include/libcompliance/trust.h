@@ -16,10 +16,20 @@ extern "C" {
 
 /**
  * A parsed allowed_signers file (ssh-keygen(1), "ALLOWED SIGNERS"):
- * `principals [options] keytype base64 [comment]` per line. Supported
- * options: `namespaces="…"`, `valid-after="…"`, `valid-before="…"`; any
- * other option (e.g. `cert-authority`) is refused with its line, never
- * ignored. Immutable once loaded.
+ * `principals [options] keytype base64 [comment]` per line; blank lines
+ * and lines starting with `#` are skipped. `principals` is a
+ * comma-separated pattern-list (`*`, `?`, `!` negation; a matching
+ * negated pattern wins). Supported options (case-insensitive, values in
+ * double quotes): `namespaces="…"` (a pattern-list), `valid-after="…"`,
+ * `valid-before="…"` (`YYYYMMDD[HHMM[SS]][Z]`, both bounds inclusive).
+ * Key types: ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa (>= 2048 bits).
+ *
+ * Unlike ssh-keygen, a time without `Z` is taken as UTC (ssh-keygen uses
+ * the local time zone; a library must not depend on the process's), and a
+ * malformed line refuses the whole file instead of being skipped: any
+ * other option (e.g. `cert-authority`), a repeated option, valid-before
+ * not after valid-after, an unsupported key type or malformed base64.
+ * Immutable once loaded; may be read from several threads.
  */
 typedef struct lcmp_signers lcmp_signers;
 
@@ -29,8 +39,10 @@ typedef struct lcmp_signers lcmp_signers;
  * @param[out] out the signers; free with lcmp_signers_free()
  * @param buf the text
  * @param len its length (at most 1 MiB)
- * @param source name used in errors (path), or NULL
- * @return 0, LCMP_EPARSE (with err->line set) or LCMP_ELIMIT
+ * @param source name used in errors (path), or NULL for "<string>"
+ * @return 0, LCMP_EPARSE (with err->line set and a message such as
+ *         "unsupported option 'cert-authority'") or LCMP_ELIMIT (more
+ *         than 1 MiB, a line longer than 8 KiB, more than 10,000 entries)
  */
 LCMP_EXTERN int lcmp_signers_load_buffer(lcmp_signers **out,
                                          const uint8_t *buf, size_t len,
@@ -53,14 +65,20 @@ LCMP_EXTERN size_t lcmp_signers_count(const lcmp_signers *signers);
  * not NULL, for that principal).
  *
  * Supported keys: ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa with
- * rsa-sha2-256/512 signatures; hash sha256 or sha512.
+ * rsa-sha2-256/512 signatures; hash sha256 or sha512. Legacy ssh-rsa
+ * (SHA-1) and FIDO (sk-*) signatures are refused. The first entry that
+ * matches key, principal, namespace and time vouches.
  *
- * @param[out] principal_out optional: the first matching principal
+ * @param[out] principal_out optional: `principal` when given, else the
+ *         whole principals field of the entry that vouches
  * @param[out] fingerprint_out optional: the key's "SHA256:…" fingerprint
+ *         (as `ssh-keygen -l` prints it), set as soon as the signature
+ *         parses, so also when the key is not trusted
+ * @param at the time the key must be valid at, seconds since the epoch
  * @return 0 when valid and trusted; LCMP_EVERIFY (bad signature, wrong
  *         namespace, unknown key, outside the validity window, principal
  *         mismatch) or LCMP_EPARSE (malformed signature), each with a
- *         message saying which
+ *         message saying which; LCMP_EINVALID for a NULL argument
  */
 LCMP_EXTERN LCMP_WARN_UNUSED int
 lcmp_sshsig_verify(lcmp_buf *principal_out, lcmp_buf *fingerprint_out,
