@@ -17,6 +17,7 @@ packages=(
     git openssh-client openssl
     libgit2-dev libjansson-dev libssl-dev libcmocka-dev
     clang clang-format
+    nginx fcgiwrap openssh-server # e2e transports: https:// and ssh:// servers
 )
 # clang's runtime: libclang-rt-14-dev on Debian 12, libclang-rt-dev (the
 # default clang's) elsewhere; only the fuzz run needs it.
