@@ -83,15 +83,16 @@ bench: deps
 	$(CMAKE) -S . -B build-bench -DCMAKE_BUILD_TYPE=Release \
 		-DBUILD_TESTING=OFF -DLCMP_BUILD_BENCH=ON $(COMMON_CMAKE_FLAGS)
 	$(CMAKE) --build build-bench -j $(JOBS)
-	@found=0; \
+	@found=0; missed=""; \
 	for b in build-bench/bench/bench_*; do \
 		[ -f "$$b" ] && [ -x "$$b" ] || continue; \
 		found=1; \
 		echo "== $$b"; \
 		LCMP_SOURCE_DIR=$(CURDIR) LCMP_BUILD_DIR=$(CURDIR)/build-bench \
-		LCMP_OSCAL_DIR=$(LCMP_OSCAL_DIR) "$$b"; \
+		LCMP_OSCAL_DIR=$(LCMP_OSCAL_DIR) "$$b" || missed="$$missed $${b##*/}"; \
 	done; \
-	if [ "$$found" = 0 ]; then echo "make bench: no bench/bench_*.c yet"; fi
+	if [ "$$found" = 0 ]; then echo "make bench: no bench/bench_*.c yet"; fi; \
+	if [ -n "$$missed" ]; then echo "make bench: target missed by:$$missed"; exit 1; fi
 
 format:
 	@files="$(FORMAT_FILES)"; [ -z "$$files" ] || \
