@@ -35,6 +35,7 @@
 
 #include "json.h"
 #include "model.h"
+#include "oscal.h"
 
 #define SCHEMA_BASELINE "lcmp.baseline/v1"
 #define SCHEMA_CONTROLS "lcmp.controls/v1"
@@ -2248,6 +2249,15 @@ int lcmp_baseline_load(lcmp_baseline **out,
                                "no %s given",
                                out == NULL ? "output" : "reader");
     }
+    {
+        /* a manifest with an "oscal" member: the baseline comes from OSCAL
+         * files (libcompliance/oscal.c) */
+        int orc = lcmp__oscal_baseline_probe(out, reader, opts, err);
+
+        if (orc != 0) {
+            return orc < 0 ? orc : 0;
+        }
+    }
     return run(out, NULL, reader, opts, err);
 }
 
@@ -2273,6 +2283,37 @@ int lcmp_baseline_validate(lcmp_problems **out,
     problems = calloc(1, sizeof(*problems));
     if (problems == NULL) {
         return lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
+    }
+    {
+        /* an OSCAL manifest: loading it is validating it (one problem) */
+        lcmp_baseline *ob = NULL;
+        lcmp_error oerr;
+
+        lcmp_error_clear(&oerr);
+        rc = lcmp__oscal_baseline_probe(&ob, reader, opts, &oerr);
+        lcmp_baseline_free(ob);
+        if (rc < 0 && (rc == LCMP_ENOMEM || rc == LCMP_EIO ||
+                       rc == LCMP_ECRYPTO || rc == LCMP_ERROR)) {
+            lcmp_problems_free(problems);
+            if (err != NULL) {
+                *err = oerr;
+            }
+            return rc;
+        }
+        if (rc != 0) {
+            if (rc < 0) {
+                problems->items = malloc(sizeof(*problems->items));
+                if (problems->items == NULL) {
+                    lcmp_problems_free(problems);
+                    return lcmp__error_set(
+                        err, LCMP_ENOMEM, NULL, NULL, "out of memory");
+                }
+                problems->items[0] = oerr;
+                problems->count = problems->alloc = 1;
+            }
+            *out = problems;
+            return 0;
+        }
     }
     rc = run(NULL, problems, reader, opts, err);
     if (rc < 0) {
