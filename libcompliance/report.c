@@ -1,0 +1,1056 @@
+/*
+ * The sector-wide report: verify many statements on a small thread pool
+ * and aggregate the latest valid statement of each organisation.
+ *
+ * Invariants: every statement goes through lcmp_verify() with the
+ * report's keyring and release lookup, nothing is counted that did not
+ * verify; per-control results are read back from the very payload whose
+ * signature verified (the envelope is parsed again, which is deterministic
+ * on the same bytes) and only for a statement that replaces its
+ * organisation's summary; each worker owns its verification objects (and
+ * so its OpenSSL contexts); the only shared mutable state is the report,
+ * changed under `lock` by lcmp__report_merge(). Memory is per organisation
+ * and per control, never per statement: a statement's bytes are freed as
+ * soon as it is merged.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dsse.h"
+#include "rpt.h"
+#include "stmt.h"
+#include "util.h"
+
+/* Largest statement file read: a 16 MiB payload in base64 + signatures. */
+#define MAX_ENVELOPE ((size_t)24 * 1024 * 1024)
+#define MAX_THREADS 64u
+
+int lcmp_report_options_init(lcmp_report_options *opts, unsigned int version)
+{
+    lcmp_report_options init = LCMP_REPORT_OPTIONS_INIT;
+
+    if (opts == NULL || version != LCMP_REPORT_OPTIONS_VERSION) {
+        return LCMP_EINVALID;
+    }
+    *opts = init;
+    return 0;
+}
+
+/*
+ * Hash tables (open addressing, FNV-1a): organisation id -> index,
+ * control id -> index.
+ */
+
+static size_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    while (*s != '\0') {
+        h ^= (unsigned char)*s++;
+        h *= 1099511628211ull;
+    }
+    return (size_t)h;
+}
+
+static int index_rebuild(size_t **slots, size_t *nslots, size_t want,
+                         const char *(*key)(const lcmp_report *, size_t),
+                         const lcmp_report *r, size_t count)
+{
+    size_t n = 64, i, *t;
+
+    while (n < want * 2) {
+        n *= 2;
+    }
+    t = calloc(n, sizeof(*t));
+    if (t == NULL) {
+        return LCMP_ENOMEM;
+    }
+    for (i = 0; i < count; i++) {
+        size_t h = hash_str(key(r, i)) & (n - 1);
+        while (t[h] != 0) {
+            h = (h + 1) & (n - 1);
+        }
+        t[h] = i + 1;
+    }
+    free(*slots);
+    *slots = t;
+    *nslots = n;
+    return 0;
+}
+
+static const char *org_key(const lcmp_report *r, size_t i)
+{
+    return r->orgs[i]->id;
+}
+
+static const char *control_key(const lcmp_report *r, size_t i)
+{
+    return r->controls[i].id;
+}
+
+/* Index + 1 of `id`, or 0. */
+static size_t index_find(const size_t *slots, size_t nslots, const char *id,
+                         const char *(*key)(const lcmp_report *, size_t),
+                         const lcmp_report *r)
+{
+    size_t h;
+
+    if (nslots == 0) {
+        return 0;
+    }
+    h = hash_str(id) & (nslots - 1);
+    while (slots[h] != 0) {
+        if (strcmp(key(r, slots[h] - 1), id) == 0) {
+            return slots[h];
+        }
+        h = (h + 1) & (nslots - 1);
+    }
+    return 0;
+}
+
+static int set_str(char **dst, const char *src)
+{
+    char *s = lcmp__strdup(src != NULL ? src : "");
+
+    if (s == NULL) {
+        return LCMP_ENOMEM;
+    }
+    free(*dst);
+    *dst = s;
+    return 0;
+}
+
+static void org_sync_pub(lcmp__rpt_org *o)
+{
+    o->pub.id = o->id;
+    o->pub.name = o->name;
+    o->pub.reason = o->reason;
+    o->pub.source = o->source;
+    o->pub.release = o->release;
+    o->pub.profile = o->profile;
+}
+
+static void org_free(lcmp__rpt_org *o)
+{
+    if (o == NULL) {
+        return;
+    }
+    free(o->id);
+    free(o->name);
+    free(o->reason);
+    free(o->source);
+    free(o->release);
+    free(o->profile);
+    free(o->states);
+    free(o);
+}
+
+/* The organisation `id`, added (missing) if new; NULL when out of memory. */
+static lcmp__rpt_org *org_get(lcmp_report *r, const char *id)
+{
+    size_t at = index_find(r->org_index, r->org_slots, id, org_key, r);
+    lcmp__rpt_org *o;
+
+    if (at != 0) {
+        return r->orgs[at - 1];
+    }
+    if (r->norgs == r->aorgs) {
+        size_t n = r->aorgs != 0 ? r->aorgs * 2 : 16;
+        lcmp__rpt_org **p = realloc(r->orgs, n * sizeof(*p));
+        if (p == NULL) {
+            return NULL;
+        }
+        r->orgs = p;
+        r->aorgs = n;
+    }
+    o = calloc(1, sizeof(*o));
+    if (o == NULL || set_str(&o->id, id) != 0 || set_str(&o->name, "") != 0 ||
+        set_str(&o->reason, "no statement") != 0 ||
+        set_str(&o->source, "") != 0 || set_str(&o->release, "") != 0 ||
+        set_str(&o->profile, "") != 0) {
+        org_free(o);
+        return NULL;
+    }
+    o->pub.status = LCMP_ORG_MISSING;
+    org_sync_pub(o);
+    r->orgs[r->norgs++] = o;
+    if (r->norgs * 2 > r->org_slots) {
+        if (index_rebuild(&r->org_index, &r->org_slots, r->norgs, org_key, r,
+                          r->norgs) != 0) {
+            r->norgs--;
+            org_free(o);
+            return NULL;
+        }
+    } else {
+        size_t h = hash_str(id) & (r->org_slots - 1);
+        while (r->org_index[h] != 0) {
+            h = (h + 1) & (r->org_slots - 1);
+        }
+        r->org_index[h] = r->norgs;
+    }
+    return o;
+}
+
+/* Index of control `id` (added if new), or (size_t)-1 when out of memory. */
+static size_t control_get(lcmp_report *r, const char *id, const char *family)
+{
+    size_t at = index_find(r->control_index, r->control_slots, id,
+                           control_key, r);
+    lcmp__rpt_control *c;
+
+    if (at != 0) {
+        c = &r->controls[at - 1];
+        if (c->family[0] == '\0' && family != NULL && family[0] != '\0') {
+            if (set_str(&c->family, family) != 0) {
+                return (size_t)-1;
+            }
+        }
+        return at - 1;
+    }
+    if (r->ncontrols == r->acontrols) {
+        size_t n = r->acontrols != 0 ? r->acontrols * 2 : 64;
+        lcmp__rpt_control *p = realloc(r->controls, n * sizeof(*p));
+        if (p == NULL) {
+            return (size_t)-1;
+        }
+        r->controls = p;
+        r->acontrols = n;
+    }
+    c = &r->controls[r->ncontrols];
+    c->id = NULL;
+    c->family = NULL;
+    if (set_str(&c->id, id) != 0 || set_str(&c->family, family) != 0) {
+        free(c->id);
+        free(c->family);
+        return (size_t)-1;
+    }
+    r->ncontrols++;
+    if (index_rebuild(&r->control_index, &r->control_slots, r->ncontrols,
+                      control_key, r, r->ncontrols) != 0) {
+        r->ncontrols--;
+        free(c->id);
+        free(c->family);
+        return (size_t)-1;
+    }
+    return r->ncontrols - 1;
+}
+
+int lcmp_report_new(lcmp_report **out, const lcmp_report_options *opts,
+                    lcmp_error *err)
+{
+    lcmp_report *r = NULL;
+    size_t i;
+    int rc = LCMP_ERROR;
+
+    if (out == NULL || opts == NULL ||
+        opts->version != LCMP_REPORT_OPTIONS_VERSION ||
+        opts->keyring == NULL || opts->release == NULL ||
+        (opts->expected == NULL && opts->expected_count != 0)) {
+        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+                               "a report needs a keyring and a release "
+                               "lookup");
+    }
+    *out = NULL;
+    r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+        return lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
+    }
+    r->opts = *opts;
+    if (pthread_mutex_init(&r->lock, NULL) != 0) {
+        free(r);
+        return lcmp__error_set(err, LCMP_ERROR, NULL, NULL,
+                               "cannot create a mutex");
+    }
+    for (i = 0; i < opts->expected_count; i++) {
+        lcmp__rpt_org *o = org_get(r, opts->expected[i]);
+        if (o == NULL) {
+            rc = lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL,
+                                 "out of memory");
+            goto done;
+        }
+        o->expected = true;
+    }
+    *out = r;
+    r = NULL;
+    rc = 0;
+
+done:
+    lcmp_report_free(r);
+    return rc;
+}
+
+static void rows_free(lcmp_report *r)
+{
+    size_t i;
+
+    free(r->rows);
+    r->rows = NULL;
+    r->nrows = 0;
+    for (i = 0; i < r->nfamilies; i++) {
+        free(r->family_ids[i]);
+    }
+    free(r->family_ids);
+    free(r->families);
+    r->family_ids = NULL;
+    r->families = NULL;
+    r->nfamilies = 0;
+}
+
+void lcmp_report_free(lcmp_report *r)
+{
+    size_t i;
+
+    if (r == NULL) {
+        return;
+    }
+    rows_free(r);
+    for (i = 0; i < r->norgs; i++) {
+        org_free(r->orgs[i]);
+    }
+    free(r->orgs);
+    free(r->org_index);
+    for (i = 0; i < r->ncontrols; i++) {
+        free(r->controls[i].id);
+        free(r->controls[i].family);
+    }
+    free(r->controls);
+    free(r->control_index);
+    for (i = 0; i < r->nrefused; i++) {
+        free(r->refused[i].source);
+        free(r->refused[i].reason);
+    }
+    free(r->refused);
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+/*
+ * Merging
+ */
+
+/* Whether a statement (time t, source s) is preferred over what `o`
+ * holds: later evaluation time, or the same time and a smaller source. */
+static bool newer(const lcmp__rpt_org *o, int64_t t, const char *s)
+{
+    if (o->pub.evaluated_at != t) {
+        return t > o->pub.evaluated_at;
+    }
+    return strcmp(s, o->source) < 0;
+}
+
+bool lcmp__report_wants(lcmp_report *r, const lcmp_statement_info *info,
+                        const char *source)
+{
+    size_t at;
+    bool wants = true;
+
+    pthread_mutex_lock(&r->lock);
+    at = index_find(r->org_index, r->org_slots, info->organisation_id,
+                    org_key, r);
+    if (at != 0) {
+        const lcmp__rpt_org *o = r->orgs[at - 1];
+        wants = o->pub.status != LCMP_ORG_VALID ||
+                newer(o, info->evaluated_at, source);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return wants;
+}
+
+static int add_refused(lcmp_report *r, const char *source, const char *reason)
+{
+    lcmp__rpt_refused *x;
+
+    if (r->nrefused == r->arefused) {
+        size_t n = r->arefused != 0 ? r->arefused * 2 : 8;
+        lcmp__rpt_refused *p = realloc(r->refused, n * sizeof(*p));
+        if (p == NULL) {
+            return LCMP_ENOMEM;
+        }
+        r->refused = p;
+        r->arefused = n;
+    }
+    x = &r->refused[r->nrefused];
+    x->source = lcmp__strdup(source);
+    x->reason = lcmp__strdup(reason);
+    if (x->source == NULL || x->reason == NULL) {
+        free(x->source);
+        free(x->reason);
+        return LCMP_ENOMEM;
+    }
+    r->nrefused++;
+    return 0;
+}
+
+static int set_org(lcmp__rpt_org *o, const lcmp__rpt_entry *e)
+{
+    const lcmp_statement_info *in = e->info;
+
+    if (set_str(&o->reason, e->status == LCMP_ORG_VALID ? "" : e->reason) !=
+            0 ||
+        set_str(&o->source, e->source) != 0 ||
+        set_str(&o->release, in->release) != 0 ||
+        set_str(&o->profile, in->profile) != 0) {
+        return LCMP_ENOMEM;
+    }
+    if (in->organisation_name != NULL && in->organisation_name[0] != '\0' &&
+        set_str(&o->name, in->organisation_name) != 0) {
+        return LCMP_ENOMEM;
+    }
+    o->pub.status = e->status;
+    o->pub.evaluated_at = in->evaluated_at;
+    o->pub.valid_until = in->valid_until;
+    memset(&o->pub.summary, 0, sizeof(o->pub.summary));
+    if (e->status == LCMP_ORG_VALID) {
+        o->pub.summary = in->summary;
+    }
+    org_sync_pub(o);
+    return 0;
+}
+
+static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
+{
+    lcmp__rpt_org *o;
+    size_t i, *idx = NULL;
+    uint8_t *states;
+    int rc;
+
+    r->statements++;
+    if (e->info == NULL) {
+        return add_refused(r, e->source, e->reason != NULL ? e->reason : "");
+    }
+    o = org_get(r, e->info->organisation_id);
+    if (o == NULL) {
+        return LCMP_ENOMEM;
+    }
+    if (e->status != LCMP_ORG_VALID) {
+        if (o->pub.status == LCMP_ORG_VALID ||
+            (o->pub.status != LCMP_ORG_MISSING &&
+             !newer(o, e->info->evaluated_at, e->source))) {
+            return 0;
+        }
+        free(o->states);
+        o->states = NULL;
+        o->nstates = 0;
+        return set_org(o, e);
+    }
+    if (o->pub.status == LCMP_ORG_VALID &&
+        !newer(o, e->info->evaluated_at, e->source)) {
+        return 0;
+    }
+    idx = malloc((e->nresults != 0 ? e->nresults : 1) * sizeof(*idx));
+    if (idx == NULL) {
+        return LCMP_ENOMEM;
+    }
+    for (i = 0; i < e->nresults; i++) {
+        idx[i] = control_get(r, e->results[i].control, e->results[i].family);
+        if (idx[i] == (size_t)-1) {
+            free(idx);
+            return LCMP_ENOMEM;
+        }
+    }
+    states = malloc(r->ncontrols != 0 ? r->ncontrols : 1);
+    if (states == NULL) {
+        free(idx);
+        return LCMP_ENOMEM;
+    }
+    memset(states, LCMP__RPT_ABSENT, r->ncontrols);
+    for (i = 0; i < e->nresults; i++) {
+        states[idx[i]] = (uint8_t)e->results[i].state;
+    }
+    free(idx);
+    rc = set_org(o, e);
+    if (rc < 0) {
+        free(states);
+        return rc;
+    }
+    free(o->states);
+    o->states = states;
+    o->nstates = r->ncontrols;
+    return 0;
+}
+
+int lcmp__report_merge(lcmp_report *r, const lcmp__rpt_entry *e,
+                       lcmp_error *err)
+{
+    int rc;
+
+    pthread_mutex_lock(&r->lock);
+    rc = merge_locked(r, e);
+    pthread_mutex_unlock(&r->lock);
+    if (rc < 0) {
+        return lcmp__error_set(err, rc, e->source, NULL, "out of memory");
+    }
+    return 0;
+}
+
+/*
+ * Verifying one statement
+ */
+
+static int state_of(lcmp_state_t *out, const char *name)
+{
+    int s;
+
+    for (s = 0; s <= (int)LCMP_STATE_UNDECLARED; s++) {
+        if (strcmp(lcmp_state_name((lcmp_state_t)s), name) == 0) {
+            *out = (lcmp_state_t)s;
+            return 0;
+        }
+    }
+    return LCMP_EPARSE;
+}
+
+/* The per-control results of a verified envelope, merged. */
+static int merge_valid(lcmp_report *r, const uint8_t *buf, size_t len,
+                       const char *source, const lcmp_statement_info *info,
+                       lcmp_error *err)
+{
+    lcmp__rpt_entry e;
+    lcmp__rpt_result *res = NULL;
+    lcmp__dsse *env = NULL;
+    lcmp__statement *st = NULL;
+    size_t i;
+    int rc;
+
+    memset(&e, 0, sizeof(e));
+    e.source = source;
+    e.info = info;
+    e.status = LCMP_ORG_VALID;
+    /* the same bytes lcmp_verify() accepted: parsing cannot fail now */
+    rc = lcmp__dsse_parse(&env, buf, len, source, err);
+    if (rc < 0) {
+        goto done;
+    }
+    rc = lcmp__statement_parse(&st, env->payload, env->payload_len, source,
+                               err);
+    if (rc < 0) {
+        goto done;
+    }
+    res = calloc(st->nresults != 0 ? st->nresults : 1, sizeof(*res));
+    if (res == NULL) {
+        rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < st->nresults; i++) {
+        res[i].control = st->results[i].control;
+        res[i].family = st->results[i].family;
+        if (state_of(&res[i].state, st->results[i].state) != 0) {
+            rc = lcmp__error_set(err, LCMP_EPARSE, source, NULL,
+                                 "unknown state '%s'", st->results[i].state);
+            goto done;
+        }
+    }
+    e.results = res;
+    e.nresults = st->nresults;
+    rc = lcmp__report_merge(r, &e, err);
+
+done:
+    free(res);
+    lcmp__statement_free(st);
+    lcmp__dsse_free(env);
+    return rc;
+}
+
+static int merge_refused(lcmp_report *r, const char *source,
+                         lcmp_org_status_t status, const char *reason,
+                         const lcmp_statement_info *info, lcmp_error *err)
+{
+    lcmp__rpt_entry e;
+
+    memset(&e, 0, sizeof(e));
+    e.source = source;
+    e.status = status;
+    e.reason = reason;
+    e.info = info;
+    return lcmp__report_merge(r, &e, err);
+}
+
+/* Verify one envelope and merge the outcome. */
+static int add_one(lcmp_report *r, const uint8_t *buf, size_t len,
+                   const char *source, lcmp_error *err)
+{
+    lcmp_verify_options vo = LCMP_VERIFY_OPTIONS_INIT;
+    lcmp_verification *v = NULL;
+    const lcmp_statement_info *info;
+    char reason[1024], line[600];
+    lcmp_error e;
+    int rc, s, failed = -1, nfailed = 0;
+
+    vo.keyring = r->opts.keyring;
+    vo.release = r->opts.release;
+    vo.release_payload = r->opts.release_payload;
+    vo.envelope_source = source;
+    lcmp_error_clear(&e);
+    rc = lcmp_verify(&v, buf, len, r->opts.at, &vo, &e);
+    if (rc == LCMP_EPARSE || rc == LCMP_ELIMIT) {
+        lcmp_error_format(line, sizeof(line), &e);
+        snprintf(reason, sizeof(reason), "envelope: %s", line);
+        return merge_refused(r, source, LCMP_ORG_INVALID, reason, NULL, err);
+    }
+    if (rc < 0) {
+        if (err != NULL) {
+            *err = e;
+        }
+        return rc;
+    }
+    info = lcmp_verification_statement(v);
+    if (lcmp_verification_valid(v) && info != NULL) {
+        rc = 0;
+        if (lcmp__report_wants(r, info, source)) {
+            rc = merge_valid(r, buf, len, source, info, err);
+        } else {
+            /* counted, but superseded by a newer statement already merged */
+            pthread_mutex_lock(&r->lock);
+            r->statements++;
+            pthread_mutex_unlock(&r->lock);
+        }
+        lcmp_verification_free(v);
+        return rc;
+    }
+    reason[0] = '\0';
+    for (s = 0; s < LCMP_VSTEP_COUNT; s++) {
+        const lcmp_verify_step *st =
+            lcmp_verification_step(v, (lcmp_vstep_t)s);
+        if (st->status == LCMP_VSTATUS_FAILED) {
+            if (failed < 0) {
+                failed = s;
+                snprintf(reason, sizeof(reason), "%s: %s", st->name,
+                         st->reason);
+            }
+            nfailed++;
+        }
+    }
+    rc = merge_refused(r, source,
+                       nfailed == 1 && failed == LCMP_VSTEP_FRESHNESS
+                           ? LCMP_ORG_EXPIRED
+                           : LCMP_ORG_INVALID,
+                       reason, info, err);
+    lcmp_verification_free(v);
+    return rc;
+}
+
+int lcmp_report_add(lcmp_report *r, const uint8_t *envelope, size_t len,
+                    const char *source, lcmp_error *err)
+{
+    if (r == NULL || envelope == NULL || source == NULL) {
+        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+                               "no report, statement or source given");
+    }
+    return add_one(r, envelope, len, source, err);
+}
+
+/*
+ * The thread pool: workers take the next path under `lock`, read and
+ * verify it on their own, and merge under the report's lock.
+ */
+
+typedef struct pool {
+    lcmp_report *r;
+    const char *const *paths;
+    size_t count;
+    size_t next;
+    int rc; /* first fatal error */
+    lcmp_error err;
+    pthread_mutex_t lock;
+} pool;
+
+static int add_path(lcmp_report *r, const char *path, lcmp_error *err)
+{
+    lcmp_buf buf = LCMP_BUF_INIT;
+    char line[600];
+    lcmp_error e;
+    int rc;
+
+    lcmp_error_clear(&e);
+    rc = lcmp__file_read(&buf, path, MAX_ENVELOPE, &e);
+    if (rc == LCMP_ENOMEM) {
+        lcmp_buf_dispose(&buf);
+        if (err != NULL) {
+            *err = e;
+        }
+        return rc;
+    }
+    if (rc < 0) {
+        snprintf(line, sizeof(line), "unreadable: %s", e.message);
+        rc = merge_refused(r, path, LCMP_ORG_INVALID, line, NULL, err);
+    } else {
+        rc = add_one(r, (const uint8_t *)buf.ptr, buf.size, path, err);
+    }
+    lcmp_buf_dispose(&buf);
+    return rc;
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    lcmp_error e;
+
+    for (;;) {
+        size_t i;
+        int rc;
+
+        pthread_mutex_lock(&p->lock);
+        if (p->rc < 0 || p->next >= p->count) {
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+        i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        lcmp_error_clear(&e);
+        rc = add_path(p->r, p->paths[i], &e);
+        if (rc < 0) {
+            pthread_mutex_lock(&p->lock);
+            if (p->rc == 0) {
+                p->rc = rc;
+                p->err = e;
+            }
+            pthread_mutex_unlock(&p->lock);
+        }
+    }
+    return NULL;
+}
+
+static unsigned int thread_count(const lcmp_report *r, size_t work)
+{
+    unsigned int n = r->opts.threads;
+
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus > 0 ? (unsigned int)cpus : 1u;
+    }
+    if (n > MAX_THREADS) {
+        n = MAX_THREADS;
+    }
+    if (work < n) {
+        n = work > 0 ? (unsigned int)work : 1u;
+    }
+    return n;
+}
+
+int lcmp_report_add_files(lcmp_report *r, const char *const *paths,
+                          size_t count, lcmp_error *err)
+{
+    pthread_t threads[MAX_THREADS];
+    unsigned int n, started = 0, i;
+    pool p;
+
+    if (r == NULL || (paths == NULL && count != 0)) {
+        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+                               "no report or paths given");
+    }
+    memset(&p, 0, sizeof(p));
+    p.r = r;
+    p.paths = paths;
+    p.count = count;
+    lcmp_error_clear(&p.err);
+    if (pthread_mutex_init(&p.lock, NULL) != 0) {
+        return lcmp__error_set(err, LCMP_ERROR, NULL, NULL,
+                               "cannot create a mutex");
+    }
+    n = thread_count(r, count);
+    for (i = 1; i < n; i++) {
+        if (pthread_create(&threads[started], NULL, worker, &p) != 0) {
+            break; /* fewer threads: the work still gets done */
+        }
+        started++;
+    }
+    worker(&p);
+    for (i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    pthread_mutex_destroy(&p.lock);
+    if (p.rc < 0 && err != NULL) {
+        *err = p.err;
+    }
+    return p.rc;
+}
+
+/*
+ * Directories: one batch per directory, entries sorted, subdirectories
+ * after the directory's own files.
+ */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool ends_with_json(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+static int add_dir(lcmp_report *r, const char *dir, unsigned depth,
+                   lcmp_error *err)
+{
+    DIR *d = NULL;
+    struct dirent *de;
+    char **names = NULL, **files = NULL, **dirs = NULL;
+    size_t nnames = 0, anames = 0, nfiles = 0, ndirs = 0, i;
+    int rc = LCMP_ERROR;
+
+    if (depth > 8) {
+        return 0;
+    }
+    d = opendir(dir);
+    if (d == NULL) {
+        return lcmp__error_set(err, depth == 0 ? LCMP_ENOTFOUND : LCMP_EIO,
+                               dir, NULL, "cannot read the directory");
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') {
+            continue; /* ., .., hidden files and .git */
+        }
+        if (nnames == anames) {
+            size_t n = anames != 0 ? anames * 2 : 32;
+            char **p = realloc(names, n * sizeof(*p));
+            if (p == NULL) {
+                rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL,
+                                     "out of memory");
+                goto done;
+            }
+            names = p;
+            anames = n;
+        }
+        names[nnames] = lcmp__aprintf("%s/%s", dir, de->d_name);
+        if (names[nnames] == NULL) {
+            rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL,
+                                 "out of memory");
+            goto done;
+        }
+        nnames++;
+    }
+    closedir(d);
+    d = NULL;
+    if (nnames != 0) {
+        qsort(names, nnames, sizeof(*names), cmp_str);
+    }
+    files = calloc(nnames + 1, sizeof(*files));
+    dirs = calloc(nnames + 1, sizeof(*dirs));
+    if (files == NULL || dirs == NULL) {
+        rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < nnames; i++) {
+        struct stat sb;
+        if (lstat(names[i], &sb) != 0) {
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            dirs[ndirs++] = names[i];
+        } else if (S_ISREG(sb.st_mode) && ends_with_json(names[i])) {
+            files[nfiles++] = names[i];
+        }
+    }
+    rc = lcmp_report_add_files(r, (const char *const *)files, nfiles, err);
+    for (i = 0; rc == 0 && i < ndirs; i++) {
+        rc = add_dir(r, dirs[i], depth + 1, err);
+    }
+
+done:
+    if (d != NULL) {
+        closedir(d);
+    }
+    for (i = 0; i < nnames; i++) {
+        free(names[i]);
+    }
+    free(names);
+    free(files);
+    free(dirs);
+    return rc;
+}
+
+int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
+{
+    if (r == NULL || dir == NULL) {
+        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+                               "no report or directory given");
+    }
+    return add_dir(r, dir, 0, err);
+}
+
+/*
+ * Aggregation
+ */
+
+static int cmp_org(const void *a, const void *b)
+{
+    return strcmp((*(lcmp__rpt_org *const *)a)->id,
+                  (*(lcmp__rpt_org *const *)b)->id);
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const lcmp_report_row *x = a, *y = b;
+    int c;
+
+    if (x->headline != y->headline) {
+        return x->headline ? -1 : 1;
+    }
+    if (x->headline) {
+        return 0; /* kept in manifest order (stable pass below) */
+    }
+    c = strcmp(x->family, y->family);
+    return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
+{
+    const lcmp_baseline *b;
+    size_t i, j, nhead = 0;
+    int rc = LCMP_ENOMEM;
+
+    if (r == NULL) {
+        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+                               "no report given");
+    }
+    b = r->opts.baseline;
+    rows_free(r);
+    if (r->norgs != 0) {
+        qsort(r->orgs, r->norgs, sizeof(*r->orgs), cmp_org);
+        if (index_rebuild(&r->org_index, &r->org_slots, r->norgs, org_key, r,
+                          r->norgs) != 0) {
+            goto fail;
+        }
+    }
+    /* headline controls exist in the table even when no statement has
+     * them, so that they are always shown */
+    if (b != NULL) {
+        nhead = lcmp_baseline_headline_count(b);
+        for (i = 0; i < nhead; i++) {
+            if (control_get(r, lcmp_baseline_headline(b, i), "") ==
+                (size_t)-1) {
+                goto fail;
+            }
+        }
+    }
+    r->rows = calloc(r->ncontrols + 1, sizeof(*r->rows));
+    r->families = calloc(r->ncontrols + 1, sizeof(*r->families));
+    r->family_ids = calloc(r->ncontrols + 1, sizeof(*r->family_ids));
+    if (r->rows == NULL || r->families == NULL || r->family_ids == NULL) {
+        goto fail;
+    }
+    for (i = 0; i < r->ncontrols; i++) {
+        lcmp_report_row *row = &r->rows[i];
+        row->id = r->controls[i].id;
+        row->family = r->controls[i].family;
+        for (j = 0; j < r->norgs; j++) {
+            const lcmp__rpt_org *o = r->orgs[j];
+            if (o->pub.status == LCMP_ORG_VALID && i < o->nstates &&
+                o->states[i] != LCMP__RPT_ABSENT) {
+                row->counts[o->states[i]]++;
+                row->total++;
+            }
+        }
+    }
+    r->nrows = r->ncontrols;
+    /* headline flag in manifest order: move them to the front in order */
+    for (i = 0; i < nhead; i++) {
+        const char *id = lcmp_baseline_headline(b, i);
+        for (j = i; j < r->nrows; j++) {
+            if (strcmp(r->rows[j].id, id) == 0 && !r->rows[j].headline) {
+                lcmp_report_row t = r->rows[j];
+                memmove(&r->rows[i + 1], &r->rows[i],
+                        (j - i) * sizeof(*r->rows));
+                t.headline = true;
+                r->rows[i] = t;
+                break;
+            }
+        }
+    }
+    if (r->nrows > nhead) {
+        qsort(r->rows + nhead, r->nrows - nhead, sizeof(*r->rows), cmp_row);
+    }
+    /* families */
+    for (i = 0; i < r->nrows; i++) {
+        const lcmp_report_row *row = &r->rows[i];
+        size_t s;
+        if (row->family[0] == '\0') {
+            continue;
+        }
+        for (j = 0; j < r->nfamilies; j++) {
+            if (strcmp(r->family_ids[j], row->family) == 0) {
+                break;
+            }
+        }
+        if (j == r->nfamilies) {
+            r->family_ids[j] = lcmp__strdup(row->family);
+            if (r->family_ids[j] == NULL) {
+                goto fail;
+            }
+            r->nfamilies++;
+        }
+        for (s = 0; s < 5; s++) {
+            r->families[j].counts[s] += row->counts[s];
+        }
+        r->families[j].total += row->total;
+    }
+    for (j = 0; j < r->nfamilies; j++) {
+        r->families[j].id = r->family_ids[j];
+        r->families[j].family = r->family_ids[j];
+    }
+    /* sort families by id; family_ids are sorted with them */
+    for (i = 1; i < r->nfamilies; i++) {
+        for (j = i; j > 0 && strcmp(r->families[j - 1].id,
+                                    r->families[j].id) > 0;
+             j--) {
+            lcmp_report_row t = r->families[j];
+            char *ts = r->family_ids[j];
+            r->families[j] = r->families[j - 1];
+            r->family_ids[j] = r->family_ids[j - 1];
+            r->families[j - 1] = t;
+            r->family_ids[j - 1] = ts;
+        }
+    }
+    return 0;
+
+fail:
+    rows_free(r);
+    return lcmp__error_set(err, rc, NULL, NULL, "out of memory");
+}
+
+size_t lcmp_report_statement_count(const lcmp_report *r)
+{
+    return r != NULL ? r->statements : 0;
+}
+
+size_t lcmp_report_org_count(const lcmp_report *r)
+{
+    return r != NULL ? r->norgs : 0;
+}
+
+const lcmp_report_org *lcmp_report_org_at(const lcmp_report *r, size_t i)
+{
+    return r != NULL && i < r->norgs ? &r->orgs[i]->pub : NULL;
+}
+
+size_t lcmp_report_control_count(const lcmp_report *r)
+{
+    return r != NULL ? r->nrows : 0;
+}
+
+const lcmp_report_row *lcmp_report_control_at(const lcmp_report *r, size_t i)
+{
+    return r != NULL && i < r->nrows ? &r->rows[i] : NULL;
+}
+
+size_t lcmp_report_family_count(const lcmp_report *r)
+{
+    return r != NULL ? r->nfamilies : 0;
+}
+
+const lcmp_report_row *lcmp_report_family_at(const lcmp_report *r, size_t i)
+{
+    return r != NULL && i < r->nfamilies ? &r->families[i] : NULL;
+}
+
+size_t lcmp_report_unattributed_count(const lcmp_report *r)
+{
+    return r != NULL ? r->nrefused : 0;
+}

@@ -1,0 +1,345 @@
+/*
+ * `compliance report S...|DIR`: verify many statements (on every CPU) and
+ * print the sector-wide picture: per control and per family the share of
+ * organisations compliant, excepted and not compliant, the baseline's
+ * headline controls first, and the organisations whose statement is
+ * missing, invalid or expired, with the reason.
+ *
+ * Trust as for `compliance verify`: the statement signers file (whose
+ * principals are also the organisations expected to report) and the
+ * releases of the sync cache. Output as text (default), JSON
+ * (lcmp.report/v1), CSV, Markdown or one self-contained HTML page, on
+ * stdout or written atomically to --out.
+ */
+#include "cli.h"
+#include "cli_statement.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char usage[] =
+    "usage: compliance report S...|DIR... --signers FILE [--cache DIR]\n"
+    "                         [--format text|json|csv|md|html]\n"
+    "                         [--out FILE] [--at TIME]\n"
+    "\n"
+    "Verify every statement S (and every *.json file under each directory\n"
+    "DIR, such as a statements repository's work tree), keep the latest\n"
+    "valid statement of each organisation and report, per control and per\n"
+    "family, the share compliant, excepted and not compliant (headline\n"
+    "controls first), and the organisations whose statement is missing,\n"
+    "invalid or expired.\n"
+    "\n"
+    "options:\n"
+    "  --signers FILE     the municipalities' statement keys\n"
+    "                     (trust/statement_signers); its principals are the\n"
+    "                     organisations expected to report\n"
+    "  --cache DIR        the sync cache (default: \"cache\" in\n"
+    "                     compliance.json, else .compliance)\n"
+    "  --format FORMAT    text (default), json (lcmp.report/v1), csv, md or\n"
+    "                     html\n"
+    "  --out FILE         write the report to FILE (atomically) instead of\n"
+    "                     stdout; an existing FILE is replaced\n"
+    "  --at TIME          verify as of TIME (default: now)\n"
+    "  -h, --help         print this help\n"
+    "\n"
+    "exit codes: 0 every expected organisation has a valid statement,\n"
+    "1 some are missing, invalid or expired (the report is still written),\n"
+    "2 usage error or missing/malformed input, 3 environment failure.\n";
+
+enum { OPT_SIGNERS = 1, OPT_CACHE, OPT_FORMAT, OPT_OUT, OPT_AT };
+
+static const cli_option options[] = {
+    {"signers", 0, true, OPT_SIGNERS},
+    {"cache", 0, true, OPT_CACHE},
+    {"format", 0, true, OPT_FORMAT},
+    {"out", 'o', true, OPT_OUT},
+    {"at", 0, true, OPT_AT},
+    {NULL, 0, false, 0},
+};
+
+static const struct {
+    const char *name;
+    lcmp_report_format_t format;
+} formats[] = {
+    {"text", LCMP_REPORT_TEXT},    {"json", LCMP_REPORT_JSON},
+    {"csv", LCMP_REPORT_CSV},      {"md", LCMP_REPORT_MARKDOWN},
+    {"markdown", LCMP_REPORT_MARKDOWN}, {"html", LCMP_REPORT_HTML},
+};
+
+/* The principals of an allowed_signers text: the first field of every
+ * entry, split at commas; patterns (with *, ? or !) are skipped. Every
+ * name points into `text`, which is modified. */
+typedef struct principals {
+    char **names;
+    size_t count;
+} principals;
+
+static int add_name(principals *p, char *name)
+{
+    char **n;
+    size_t i;
+
+    if (name[0] == '\0' || strpbrk(name, "*?!") != NULL) {
+        return 0;
+    }
+    for (i = 0; i < p->count; i++) {
+        if (strcmp(p->names[i], name) == 0) {
+            return 0;
+        }
+    }
+    n = realloc(p->names, (p->count + 1) * sizeof(*n));
+    if (n == NULL) {
+        return -1;
+    }
+    p->names = n;
+    p->names[p->count++] = name;
+    return 0;
+}
+
+static int parse_principals(principals *p, char *text)
+{
+    char *line = text;
+
+    while (line != NULL && *line != '\0') {
+        char *end = strchr(line, '\n'), *s = line, *f;
+        if (end != NULL) {
+            *end = '\0';
+        }
+        while (*s == ' ' || *s == '\t') {
+            s++;
+        }
+        if (*s != '#' && *s != '\0' && *s != '\r') {
+            f = s;
+            while (*f != '\0' && *f != ' ' && *f != '\t') {
+                f++;
+            }
+            *f = '\0';
+            while (s != NULL) {
+                char *comma = strchr(s, ',');
+                if (comma != NULL) {
+                    *comma = '\0';
+                }
+                if (add_name(p, s) != 0) {
+                    return -1;
+                }
+                s = comma != NULL ? comma + 1 : NULL;
+            }
+        }
+        line = end != NULL ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+int cmd_report(cli_ctx *ctx, int argc, char **argv)
+{
+    lcmp_report_options ro = LCMP_REPORT_OPTIONS_INIT;
+    const char *signers = NULL, *cache_dir = NULL, *out = NULL;
+    const char *at_text = NULL, *value;
+    lcmp_report_format_t format = LCMP_REPORT_TEXT;
+    const char **files = NULL, **operands = NULL;
+    size_t nfiles = 0, noperands = 0, i;
+    principals expected = {NULL, 0};
+    lcmp_keyring *keyring = NULL;
+    lcmp_cache *cache = NULL;
+    lcmp_baseline *baseline = NULL;
+    lcmp_report *report = NULL;
+    lcmp_buf doc = LCMP_BUF_INIT;
+    char *text = NULL, *names = NULL;
+    size_t len = 0;
+    lcmp_error err;
+    cli_parser p;
+    int64_t at;
+    int id, next, rc = CLI_EXIT_USAGE;
+
+    operands = calloc((size_t)argc + 1, sizeof(*operands));
+    files = calloc((size_t)argc + 1, sizeof(*files));
+    if (operands == NULL || files == NULL) {
+        cli_errorf("report: out of memory");
+        rc = CLI_EXIT_ENV;
+        goto done;
+    }
+    cli_parser_init(&p, "report", argc, argv);
+    while ((next = cli_next(&p, options, &id, &value)) != CLI_NEXT_END) {
+        if (next == CLI_NEXT_ERROR) {
+            goto done;
+        }
+        if (next == CLI_NEXT_OPERAND) {
+            operands[noperands++] = value;
+            continue;
+        }
+        switch (id) {
+        case OPT_SIGNERS:
+            signers = value;
+            break;
+        case OPT_CACHE:
+            cache_dir = value;
+            break;
+        case OPT_OUT:
+            out = value;
+            break;
+        case OPT_AT:
+            at_text = value;
+            break;
+        case OPT_FORMAT:
+            for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+                if (strcmp(formats[i].name, value) == 0) {
+                    format = formats[i].format;
+                    break;
+                }
+            }
+            if (i == sizeof(formats) / sizeof(formats[0])) {
+                cli_errorf("report: --format: unknown format '%s' (expected "
+                           "text, json, csv, md or html)",
+                           value);
+                goto done;
+            }
+            break;
+        default:
+            if (cli_common_option(ctx, id, usage)) {
+                rc = CLI_EXIT_OK;
+                goto done;
+            }
+            break;
+        }
+    }
+    if (cache_dir == NULL) {
+        cache_dir = cli_config(ctx, "cache");
+    }
+    if (noperands == 0) {
+        cli_errorf("report: no statements given (see 'compliance report "
+                   "--help')");
+        goto done;
+    }
+    if (signers == NULL) {
+        cli_errorf("report: no statement signers: give --signers FILE (the "
+                   "baseline's trust/statement_signers)");
+        goto done;
+    }
+    if (at_text == NULL) {
+        at = (int64_t)time(NULL);
+    } else if (lcmp_time_parse(&at, at_text, NULL) != 0) {
+        cli_errorf("report: --at: invalid time '%s' (expected "
+                   "2026-11-27T09:00:00Z or 2026-11-27)",
+                   at_text);
+        goto done;
+    }
+    for (i = 0; i < noperands; i++) {
+        struct stat sb;
+        if (stat(operands[i], &sb) != 0) {
+            cli_errorf("%s: no such statement or directory", operands[i]);
+            goto done;
+        }
+        if (!S_ISDIR(sb.st_mode)) {
+            files[nfiles++] = operands[i];
+        }
+    }
+
+    /* trust: the signers (and who is expected), the cache's releases */
+    rc = cli_read_file(&text, &len, signers, CLI_MAX_INPUT, "signers file");
+    if (rc != 0) {
+        goto done;
+    }
+    lcmp_error_clear(&err);
+    rc = lcmp_keyring_load(&keyring, (const uint8_t *)text, len, signers,
+                           NULL, 0, NULL, &err);
+    if (rc < 0) {
+        rc = cli_fail(rc, &err);
+        goto done;
+    }
+    names = text;
+    text = NULL;
+    if (parse_principals(&expected, names) != 0) {
+        cli_errorf("report: out of memory");
+        rc = CLI_EXIT_ENV;
+        goto done;
+    }
+    lcmp_error_clear(&err);
+    rc = lcmp_cache_open(&cache, cache_dir, &err);
+    if (rc == LCMP_ENOTFOUND) {
+        cli_errorf("%s: no synced baseline here (run 'compliance sync' "
+                   "first)",
+                   cache_dir != NULL ? cache_dir : LCMP_SYNC_DEFAULT_CACHE);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (rc == 0) {
+        lcmp_error_clear(&err);
+        rc = lcmp_cache_load_baseline(&baseline, cache, NULL, NULL, &err);
+    }
+    if (rc < 0) {
+        rc = cli_fail(rc, &err);
+        goto done;
+    }
+
+    ro.keyring = keyring;
+    ro.release = lcmp_release_from_cache;
+    ro.release_payload = cache;
+    ro.baseline = baseline;
+    ro.expected = (const char *const *)expected.names;
+    ro.expected_count = expected.count;
+    ro.at = at;
+    lcmp_error_clear(&err);
+    rc = lcmp_report_new(&report, &ro, &err);
+    if (rc == 0 && nfiles != 0) {
+        rc = lcmp_report_add_files(report, files, nfiles, &err);
+    }
+    for (i = 0; rc == 0 && i < noperands; i++) {
+        struct stat sb;
+        if (stat(operands[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            rc = lcmp_report_add_dir(report, operands[i], &err);
+        }
+    }
+    if (rc == 0) {
+        rc = lcmp_report_finish(report, &err);
+    }
+    if (rc == 0) {
+        rc = lcmp_report_render(&doc, report, format, &err);
+    }
+    if (rc < 0) {
+        rc = cli_fail(rc, &err);
+        goto done;
+    }
+    if (out != NULL) {
+        rc = cli_write_file_atomic(out, doc.ptr, doc.size, true);
+        if (rc != 0) {
+            goto done;
+        }
+    } else {
+        fwrite(doc.ptr, 1, doc.size, stdout);
+    }
+    rc = CLI_EXIT_OK;
+    for (i = 0; i < lcmp_report_org_count(report); i++) {
+        if (lcmp_report_org_at(report, i)->status != LCMP_ORG_VALID) {
+            rc = CLI_EXIT_NO;
+        }
+    }
+    if (lcmp_report_unattributed_count(report) != 0) {
+        rc = CLI_EXIT_NO;
+    }
+    if (rc == CLI_EXIT_NO) {
+        size_t bad = 0;
+        for (i = 0; i < lcmp_report_org_count(report); i++) {
+            bad += lcmp_report_org_at(report, i)->status != LCMP_ORG_VALID;
+        }
+        cli_errorf("report: %zu organisation%s without a valid statement, "
+                   "%zu statement%s refused without an organisation",
+                   bad, bad == 1 ? "" : "s",
+                   lcmp_report_unattributed_count(report),
+                   lcmp_report_unattributed_count(report) == 1 ? "" : "s");
+    }
+
+done:
+    lcmp_buf_dispose(&doc);
+    lcmp_report_free(report);
+    lcmp_baseline_free(baseline);
+    lcmp_cache_free(cache);
+    lcmp_keyring_free(keyring);
+    free(expected.names);
+    free(names);
+    free(text);
+    free(files);
+    free(operands);
+    return rc;
+}
