@@ -1,0 +1,630 @@
+/*
+ * DSSE envelopes: strict parsing, PAE, signing and countersigning.
+ *
+ * Invariants: the payload is signed and verified as the exact decoded
+ * bytes, through PAE(payloadType, payload), never re-serialised; an
+ * envelope is rewritten only by appending a signature, keeping the
+ * payload's and the other signatures' base64 text as found. Base64 is
+ * accepted in the standard and the URL-safe alphabet, as DSSE requires of
+ * verifiers, and written in the standard one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "dsse.h"
+#include "jscan.h"
+#include "keys.h"
+#include "util.h"
+
+/*
+ * Base64 in both alphabets (RFC 4648 §4 and §5), in one pass. b64 gives
+ * each character's value (low 6 bits), B64_STD for the characters of the
+ * standard alphabet only ('+' '/'), B64_URL for the URL-safe only ('-'
+ * '_'), B64_BAD for the others: a text mixing both alphabets is refused.
+ * Only the canonical form is accepted (the bits the last character leaves
+ * over are zero), so one byte string has one text per alphabet.
+ */
+#define B64_STD 0x040
+#define B64_BAD 0x080
+#define B64_URL 0x100
+
+/* clang-format off */
+static const uint16_t b64_table[256] = {
+#define X B64_BAD
+#define S B64_STD
+#define U B64_URL
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, 62 | S, X, 62 | U, X, 63 | S,
+    52, 53, 54, 55, 56, 57, 58, 59,
+    60, 61, X, X, X, X, X, X,
+    X, 0, 1, 2, 3, 4, 5, 6,
+    7, 8, 9, 10, 11, 12, 13, 14,
+    15, 16, 17, 18, 19, 20, 21, 22,
+    23, 24, 25, X, X, X, X, 63 | U,
+    X, 26, 27, 28, 29, 30, 31, 32,
+    33, 34, 35, 36, 37, 38, 39, 40,
+    41, 42, 43, 44, 45, 46, 47, 48,
+    49, 50, 51, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X,
+#undef X
+#undef S
+#undef U
+};
+/* clang-format on */
+
+int lcmp__base64_decode_any(lcmp_buf *out, const char *in, size_t len)
+{
+    const uint8_t *s = (const uint8_t *)in;
+    size_t i, n = len, full, rest;
+    uint32_t a, b, c, e, seen = 0;
+    uint8_t *d;
+
+    lcmp__buf_clear(out);
+    /* padding: none, or exactly what completes the last quantum */
+    if (n % 4 == 0 && n > 0 && s[n - 1] == '=') {
+        n -= s[n - 2] == '=' ? 2 : 1;
+    }
+    rest = n % 4;
+    if (rest == 1) {
+        return LCMP_EPARSE;
+    }
+    full = n - rest;
+    if (lcmp__buf_grow(out, n / 4 * 3 + 3) < 0) {
+        return LCMP_ENOMEM;
+    }
+    d = (uint8_t *)out->ptr;
+    for (i = 0; i < full; i += 4) {
+        a = b64_table[s[i]];
+        b = b64_table[s[i + 1]];
+        c = b64_table[s[i + 2]];
+        e = b64_table[s[i + 3]];
+        seen |= a | b | c | e;
+        a = (a & 63) << 18 | (b & 63) << 12 | (c & 63) << 6 | (e & 63);
+        d[0] = (uint8_t)(a >> 16);
+        d[1] = (uint8_t)(a >> 8);
+        d[2] = (uint8_t)a;
+        d += 3;
+    }
+    if (rest > 0) {
+        a = b64_table[s[full]];
+        b = b64_table[s[full + 1]];
+        c = rest == 3 ? b64_table[s[full + 2]] : 0;
+        seen |= a | b | c;
+        a = (a & 63) << 18 | (b & 63) << 12 | (c & 63) << 6;
+        if ((rest == 2 && (a & 0xFFFF) != 0) || (rest == 3 && (a & 0xFF) != 0))
+        {
+            seen |= B64_BAD; /* not canonical */
+        }
+        *d++ = (uint8_t)(a >> 16);
+        if (rest == 3) {
+            *d++ = (uint8_t)(a >> 8);
+        }
+    }
+    if ((seen & B64_BAD) != 0 ||
+        (seen & (B64_STD | B64_URL)) == (B64_STD | B64_URL))
+    {
+        lcmp__buf_clear(out);
+        return LCMP_EPARSE;
+    }
+    out->size = (size_t)(d - (uint8_t *)out->ptr);
+    out->ptr[out->size] = '\0';
+    return 0;
+}
+
+int lcmp__dsse_pae(lcmp_buf *out,
+                   const char *type,
+                   size_t typelen,
+                   const uint8_t *body,
+                   size_t len)
+{
+    lcmp__buf_clear(out);
+    if (lcmp__buf_grow(out, typelen + len + 64) < 0 ||
+        lcmp__buf_printf(out, "DSSEv1 %zu ", typelen) < 0 ||
+        lcmp__buf_put(out, type, typelen) < 0 ||
+        lcmp__buf_printf(out, " %zu ", len) < 0 ||
+        (len > 0 && lcmp__buf_put(out, (const char *)body, len) < 0))
+    {
+        return LCMP_ENOMEM;
+    }
+    return 0;
+}
+
+void lcmp__dsse_free(lcmp__dsse *env)
+{
+    size_t i;
+
+    if (env == NULL) {
+        return;
+    }
+    for (i = 0; i < env->nsigs; i++) {
+        free(env->sigs[i].sig);
+    }
+    free(env->payload);
+    free(env->strings);
+    free(env);
+}
+
+/* Decode the base64 string just read (at the reader's pointer). */
+static int decode(uint8_t **out,
+                  size_t *outlen,
+                  const char *text,
+                  size_t len,
+                  size_t max,
+                  lcmp__jscan *js)
+{
+    lcmp_buf buf = LCMP_BUF_INIT;
+    int rc;
+
+    rc = lcmp__base64_decode_any(&buf, text, len);
+    if (rc < 0) {
+        lcmp_buf_dispose(&buf);
+        return rc == LCMP_ENOMEM
+                   ? lcmp__jscan_error(js, rc, "out of memory")
+                   : lcmp__jscan_error(
+                         js, LCMP_EPARSE, "not base64 (standard or URL-safe)");
+    }
+    if (buf.size > max) {
+        lcmp_buf_dispose(&buf);
+        return lcmp__jscan_error(js, LCMP_ELIMIT, "larger than %zu bytes", max);
+    }
+    if (buf.ptr == NULL && lcmp__buf_grow(&buf, 1) < 0) {
+        return lcmp__jscan_error(js, LCMP_ENOMEM, "out of memory");
+    }
+    *out = (uint8_t *)buf.ptr;
+    *outlen = buf.size;
+    return 0;
+}
+
+/*
+ * Members we do not know are ignored (DSSE asks verifiers to), but must
+ * not repeat: `keys` remembers them, at most MAX_UNKNOWN per object.
+ */
+#define MAX_UNKNOWN 32
+
+static int
+unknown_member(const char **keys, size_t *n, const char *key, lcmp__jscan *js)
+{
+    size_t i;
+
+    for (i = 0; i < *n; i++) {
+        if (strcmp(keys[i], key) == 0) {
+            return lcmp__jscan_error(
+                js, LCMP_EPARSE, "duplicate object key '%s'", key);
+        }
+    }
+    if (*n == MAX_UNKNOWN) {
+        return lcmp__jscan_error(
+            js, LCMP_ELIMIT, "more than %d unknown members", MAX_UNKNOWN);
+    }
+    keys[(*n)++] = key;
+    return lcmp__jscan_skip(js);
+}
+
+static int parse_signature(lcmp__dsse_sig *s, lcmp__jscan *js)
+{
+    const char *unknown[MAX_UNKNOWN], *key, *text;
+    size_t nunknown = 0, len;
+    uint32_t seen = 0;
+    int rc;
+
+    s->keyid = "";
+    if ((rc = lcmp__jscan_object(js)) < 0) {
+        return rc;
+    }
+    while ((rc = lcmp__jscan_member(js, &key)) == 1) {
+        if (strcmp(key, "keyid") == 0) {
+            if ((rc = lcmp__jscan_seen(js, &seen, 1, key)) < 0 ||
+                (rc = lcmp__jscan_string(js, &s->keyid, &len)) < 0)
+            {
+                return rc;
+            }
+            if (len > LCMP__DSSE_MAX_KEYID) {
+                return lcmp__jscan_error(js,
+                                         LCMP_ELIMIT,
+                                         "longer than %d bytes",
+                                         LCMP__DSSE_MAX_KEYID);
+            }
+        } else if (strcmp(key, "sig") == 0) {
+            if ((rc = lcmp__jscan_seen(js, &seen, 2, key)) < 0 ||
+                (rc = lcmp__jscan_string(js, &text, &len)) < 0)
+            {
+                return rc;
+            }
+            if (len > LCMP__DSSE_MAX_SIG) {
+                return lcmp__jscan_error(js,
+                                         LCMP_ELIMIT,
+                                         "longer than %d bytes",
+                                         LCMP__DSSE_MAX_SIG);
+            }
+            s->sig_b64 = text;
+            rc = decode(&s->sig, &s->siglen, text, len, LCMP__DSSE_MAX_SIG, js);
+            if (rc == 0 && s->siglen == 0) {
+                rc = lcmp__jscan_error(js, LCMP_EPARSE, "empty signature");
+            }
+            if (rc < 0) {
+                return rc;
+            }
+        } else if ((rc = unknown_member(unknown, &nunknown, key, js)) < 0) {
+            return rc;
+        }
+    }
+    if (rc == 0 && s->sig == NULL) {
+        rc = lcmp__jscan_error(js, LCMP_EPARSE, "missing member 'sig'");
+    }
+    return rc;
+}
+
+static int parse_signatures(lcmp__dsse *env, lcmp__jscan *js)
+{
+    int rc;
+
+    if ((rc = lcmp__jscan_array(js)) < 0) {
+        return rc;
+    }
+    while ((rc = lcmp__jscan_element(js)) == 1) {
+        if (env->nsigs == LCMP__DSSE_MAX_SIGNATURES) {
+            return lcmp__jscan_error(js,
+                                     LCMP_ELIMIT,
+                                     "more than %d signatures",
+                                     LCMP__DSSE_MAX_SIGNATURES);
+        }
+        rc = parse_signature(&env->sigs[env->nsigs], js);
+        if (env->sigs[env->nsigs].sig != NULL) {
+            env->nsigs++;
+        }
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    if (rc == 0 && env->nsigs == 0) {
+        rc = lcmp__jscan_error(js, LCMP_EPARSE, "no signatures");
+    }
+    return rc;
+}
+
+int lcmp__dsse_parse(lcmp__dsse **out,
+                     const uint8_t *buf,
+                     size_t len,
+                     const char *source,
+                     lcmp_error *err)
+{
+    const char *unknown[MAX_UNKNOWN], *key, *missing = NULL, *payload = NULL;
+    size_t nunknown = 0, plen = 0;
+    lcmp__dsse *env = NULL;
+    uint32_t seen = 0;
+    lcmp__jscan js;
+    int rc;
+
+    *out = NULL;
+    if (source == NULL) {
+        source = "<envelope>";
+    }
+    if (len > LCMP__DSSE_MAX_ENVELOPE) {
+        return lcmp__error_set(err,
+                               LCMP_ELIMIT,
+                               source,
+                               NULL,
+                               "file is larger than %zu bytes",
+                               LCMP__DSSE_MAX_ENVELOPE);
+    }
+    rc = lcmp__jscan_init(&js, buf, len, source, 8, err);
+    if (rc < 0) {
+        return rc;
+    }
+    env = calloc(1, sizeof(*env));
+    if (env == NULL) {
+        rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
+        goto done;
+    }
+    if ((rc = lcmp__jscan_object(&js)) < 0) {
+        goto done;
+    }
+    while ((rc = lcmp__jscan_member(&js, &key)) == 1) {
+        if (strcmp(key, "payload") == 0) {
+            rc = lcmp__jscan_seen(&js, &seen, 1, key);
+            if (rc == 0) {
+                rc = lcmp__jscan_string(&js, &payload, &plen);
+            }
+            if (rc == 0) {
+                env->payload_b64 = payload;
+                rc = decode(&env->payload,
+                            &env->payload_len,
+                            payload,
+                            plen,
+                            LCMP__DSSE_MAX_PAYLOAD,
+                            &js);
+            }
+        } else if (strcmp(key, "payloadType") == 0) {
+            rc = lcmp__jscan_seen(&js, &seen, 2, key);
+            if (rc == 0) {
+                rc = lcmp__jscan_string(
+                    &js, &env->payload_type, &env->payload_type_len);
+            }
+        } else if (strcmp(key, "signatures") == 0) {
+            rc = lcmp__jscan_seen(&js, &seen, 4, key);
+            if (rc == 0) {
+                rc = parse_signatures(env, &js);
+            }
+        } else {
+            rc = unknown_member(unknown, &nunknown, key, &js);
+        }
+        if (rc < 0) {
+            goto done;
+        }
+    }
+    if (rc < 0 || (rc = lcmp__jscan_finish(&js)) < 0) {
+        goto done;
+    }
+    missing = (seen & 1) == 0   ? "payload"
+              : (seen & 2) == 0 ? "payloadType"
+              : (seen & 4) == 0 ? "signatures"
+                                : NULL;
+    if (missing != NULL) {
+        rc =
+            lcmp__jscan_error(&js, LCMP_EPARSE, "missing member '%s'", missing);
+        goto done;
+    }
+    env->strings = lcmp__jscan_take_strings(&js);
+    *out = env;
+    env = NULL;
+
+done:
+    lcmp__dsse_free(env);
+    lcmp__jscan_dispose(&js);
+    return rc;
+}
+
+int lcmp__dsse_write(lcmp_buf *out,
+                     const char *payload_b64,
+                     const char *payload_type,
+                     size_t payload_type_len,
+                     const char *const *keyids,
+                     const char *const *sigs,
+                     size_t n,
+                     lcmp_error *err)
+{
+    json_t *doc = NULL, *arr = NULL;
+    char *text = NULL;
+    size_t i;
+    int rc = LCMP_ENOMEM;
+
+    lcmp__buf_clear(out);
+    doc = json_object();
+    arr = json_array();
+    if (doc == NULL || arr == NULL ||
+        json_object_set_new(doc, "payload", json_string(payload_b64)) != 0 ||
+        json_object_set_new(doc,
+                            "payloadType",
+                            json_stringn(payload_type, payload_type_len)) != 0)
+    {
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        json_t *s = json_pack("{s:s, s:s}", "keyid", keyids[i], "sig", sigs[i]);
+        if (s == NULL || json_array_append_new(arr, s) != 0) {
+            goto done;
+        }
+    }
+    if (json_object_set(doc, "signatures", arr) != 0) {
+        goto done;
+    }
+    text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+    if (text == NULL || lcmp__buf_puts(out, text) < 0 ||
+        lcmp__buf_put(out, "\n", 1) < 0)
+    {
+        goto done;
+    }
+    rc = 0;
+
+done:
+    free(text);
+    json_decref(arr);
+    json_decref(doc);
+    if (rc < 0) {
+        lcmp__buf_clear(out);
+        return lcmp__error_set(err, rc, NULL, NULL, "out of memory");
+    }
+    return 0;
+}
+
+/* A signature by `key` over PAE(type, payload), as base64 text. */
+static int sign_pae(lcmp_buf *sig_b64,
+                    const lcmp_key *key,
+                    const char *type,
+                    size_t typelen,
+                    const uint8_t *payload,
+                    size_t len,
+                    lcmp_error *err)
+{
+    lcmp_buf pae = LCMP_BUF_INIT, sig = LCMP_BUF_INIT;
+    int rc;
+
+    rc = lcmp__dsse_pae(&pae, type, typelen, payload, len);
+    if (rc < 0) {
+        rc = lcmp__error_set(err, rc, NULL, NULL, "out of memory");
+        goto done;
+    }
+    rc = lcmp__key_sign(&sig, key, (const uint8_t *)pae.ptr, pae.size, err);
+    if (rc < 0) {
+        goto done;
+    }
+    rc = lcmp__base64_encode(sig_b64, (const uint8_t *)sig.ptr, sig.size);
+    if (rc < 0) {
+        rc = lcmp__error_set(err, rc, NULL, NULL, "out of memory");
+    }
+
+done:
+    lcmp_buf_dispose(&pae);
+    lcmp_buf_dispose(&sig);
+    return rc;
+}
+
+int lcmp_envelope_sign(lcmp_buf *out,
+                       const uint8_t *payload,
+                       size_t len,
+                       const char *payload_type,
+                       const lcmp_key *key,
+                       lcmp_error *err)
+{
+    lcmp_buf b64 = LCMP_BUF_INIT, sig = LCMP_BUF_INIT;
+    const char *keyid, *sigtext;
+    int rc;
+
+    if (out == NULL || (payload == NULL && len > 0) || payload_type == NULL ||
+        key == NULL)
+    {
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
+                               "signing needs a payload, a type and a key");
+    }
+    if (len > LCMP__DSSE_MAX_PAYLOAD) {
+        return lcmp__error_set(err,
+                               LCMP_ELIMIT,
+                               NULL,
+                               NULL,
+                               "payload larger than %zu bytes",
+                               LCMP__DSSE_MAX_PAYLOAD);
+    }
+    rc = sign_pae(
+        &sig, key, payload_type, strlen(payload_type), payload, len, err);
+    if (rc < 0) {
+        goto done;
+    }
+    if (lcmp__base64_encode(
+            &b64, payload != NULL ? payload : (const uint8_t *)"", len) < 0)
+    {
+        rc = lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
+        goto done;
+    }
+    keyid = key->fingerprint;
+    sigtext = sig.ptr;
+    rc = lcmp__dsse_write(out,
+                          b64.ptr != NULL ? b64.ptr : "",
+                          payload_type,
+                          strlen(payload_type),
+                          &keyid,
+                          &sigtext,
+                          1,
+                          err);
+
+done:
+    lcmp_buf_dispose(&b64);
+    lcmp_buf_dispose(&sig);
+    return rc;
+}
+
+int lcmp_countersign(lcmp_buf *out,
+                     const uint8_t *envelope,
+                     size_t len,
+                     const lcmp_key *key,
+                     lcmp_error *err)
+{
+    const char *keyids[LCMP__DSSE_MAX_SIGNATURES];
+    const char *sigs[LCMP__DSSE_MAX_SIGNATURES];
+    lcmp_buf pae = LCMP_BUF_INIT, sig = LCMP_BUF_INIT;
+    lcmp__dsse *env = NULL;
+    size_t i;
+    int rc;
+
+    if (out == NULL || envelope == NULL || key == NULL) {
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
+                               "countersigning needs an envelope and a key");
+    }
+    rc = lcmp__dsse_parse(&env, envelope, len, NULL, err);
+    if (rc < 0) {
+        goto done;
+    }
+    if (env->nsigs == LCMP__DSSE_MAX_SIGNATURES) {
+        rc = lcmp__error_set(err,
+                             LCMP_ELIMIT,
+                             NULL,
+                             "/signatures",
+                             "already %d signatures",
+                             LCMP__DSSE_MAX_SIGNATURES);
+        goto done;
+    }
+    rc = lcmp__dsse_pae(&pae,
+                        env->payload_type,
+                        env->payload_type_len,
+                        env->payload,
+                        env->payload_len);
+    if (rc < 0) {
+        rc = lcmp__error_set(err, rc, NULL, NULL, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < env->nsigs; i++) {
+        rc = lcmp__sshkey_verify(key->pub,
+                                 env->sigs[i].sig,
+                                 env->sigs[i].siglen,
+                                 (const uint8_t *)pae.ptr,
+                                 pae.size);
+        if (rc < 0) {
+            rc = lcmp__error_set(
+                err, rc, NULL, NULL, "cannot check signature %zu", i);
+            goto done;
+        }
+        if (rc == 1) {
+            rc = lcmp__error_set(err,
+                                 LCMP_EINVALID,
+                                 NULL,
+                                 NULL,
+                                 "already signed by this key (%s)",
+                                 key->fingerprint);
+            goto done;
+        }
+        keyids[i] = env->sigs[i].keyid;
+        sigs[i] = env->sigs[i].sig_b64;
+    }
+    rc = sign_pae(&sig,
+                  key,
+                  env->payload_type,
+                  env->payload_type_len,
+                  env->payload,
+                  env->payload_len,
+                  err);
+    if (rc < 0) {
+        goto done;
+    }
+    keyids[env->nsigs] = key->fingerprint;
+    sigs[env->nsigs] = sig.ptr;
+    rc = lcmp__dsse_write(out,
+                          env->payload_b64,
+                          env->payload_type,
+                          env->payload_type_len,
+                          keyids,
+                          sigs,
+                          env->nsigs + 1,
+                          err);
+
+done:
+    lcmp_buf_dispose(&pae);
+    lcmp_buf_dispose(&sig);
+    lcmp__dsse_free(env);
+    return rc;
+}
