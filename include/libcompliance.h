@@ -14,5 +14,12 @@
 #include "libcompliance/baseline.h"
 #include "libcompliance/declaration.h"
 #include "libcompliance/evaluate.h"
+#include "libcompliance/trust.h"
+#include "libcompliance/sync.h"
+#include "libcompliance/config.h"
+#include "libcompliance/statement.h"
+#include "libcompliance/oscal.h"
+#include "libcompliance/diff.h"
+#include "libcompliance/report.h"
 
 #endif

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "util.h"
 
 void lcmp_error_clear(lcmp_error *err)
@@ -219,6 +221,13 @@ const char *lcmp_strerror(int code)
         return "verification failed";
     default:
         return "unknown error";
+    }
+}
+
+void lcmp_wipe(void *p, size_t len)
+{
+    if (p != NULL && len > 0) {
+        OPENSSL_cleanse(p, len);
     }
 }
 

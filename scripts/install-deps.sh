@@ -18,6 +18,7 @@ packages=(
     libgit2-dev libjansson-dev libssl-dev libcmocka-dev
     clang clang-format
     nginx fcgiwrap openssh-server # e2e transports: https:// and ssh:// servers
+    python3 # e2e tests and the demo take JSON and DSSE envelopes apart
 )
 # clang's runtime: libclang-rt-14-dev on Debian 12, libclang-rt-dev (the
 # default clang's) elsewhere; only the fuzz run needs it.

@@ -415,16 +415,15 @@ int cli_baseline_dir(const char **out, const char *given, const char *release)
 
     *out = NULL;
     if (release != NULL) {
-        cli_errorf("--release: releases are not supported yet (they come "
-                   "with 'compliance sync'); give --baseline DIR");
+        cli_errorf("--release: this command reads a baseline directory "
+                   "only; give --baseline DIR");
         return CLI_EXIT_USAGE;
     }
     if (given == NULL && env != NULL && env[0] != '\0') {
         given = env;
     }
     if (given == NULL) {
-        cli_errorf("no baseline: give --baseline DIR (release support comes "
-                   "with 'compliance sync')");
+        cli_errorf("no baseline: give --baseline DIR");
         return CLI_EXIT_USAGE;
     }
     *out = given;
@@ -623,4 +622,100 @@ done:
     free(tmp);
     free(dir);
     return rc;
+}
+
+const char *cli_config(const cli_ctx *ctx, const char *key)
+{
+    return ctx != NULL ? lcmp_config_get(ctx->config, key) : NULL;
+}
+
+/* A release from the sync cache; its verification state is re-checked. */
+static int load_release(lcmp_baseline **out,
+                        char *name_buf,
+                        size_t name_size,
+                        const char *cache,
+                        const char *release)
+{
+    lcmp_cache *c = NULL;
+    lcmp_error err;
+    const char *tag;
+    int rc;
+
+    lcmp_error_clear(&err);
+    rc = lcmp_cache_open(&c, cache, &err);
+    if (rc < 0) {
+        return cli_fail(rc, &err);
+    }
+    tag = release != NULL ? release : lcmp_cache_current(c);
+    if (tag == NULL) {
+        cli_errorf("%s: no current release (run 'compliance sync')", cache);
+        lcmp_cache_free(c);
+        return CLI_EXIT_USAGE;
+    }
+    snprintf(name_buf, name_size, "release %s", tag);
+    lcmp_error_clear(&err);
+    rc = lcmp_cache_load_baseline(out, c, tag, NULL, &err);
+    lcmp_cache_free(c);
+    if (rc < 0) {
+        /* a release that no longer matches its record is refused (1) */
+        if (rc == LCMP_EVERIFY) {
+            cli_fail(rc, &err);
+            return CLI_EXIT_NO;
+        }
+        return cli_fail(rc, &err);
+    }
+    return 0;
+}
+
+int cli_load_baseline_any(lcmp_baseline **out,
+                          char *name_buf,
+                          size_t name_size,
+                          const cli_ctx *ctx,
+                          const char *what,
+                          const char *dir,
+                          const char *release,
+                          const char *cache)
+{
+    const char *env = getenv("LCMP_BASELINE");
+    struct stat st;
+    int rc;
+
+    *out = NULL;
+    if (cache == NULL) {
+        cache = cli_config(ctx, "cache");
+    }
+    if (cache == NULL) {
+        cache = LCMP_SYNC_DEFAULT_CACHE;
+    }
+    if (dir != NULL && release != NULL) {
+        cli_errorf("%s: give either --baseline DIR or --release TAG, not "
+                   "both",
+                   what);
+        return CLI_EXIT_USAGE;
+    }
+    if (release != NULL) {
+        return load_release(out, name_buf, name_size, cache, release);
+    }
+    if (dir == NULL && env != NULL && env[0] != '\0') {
+        dir = env;
+    }
+    if (dir == NULL) {
+        dir = cli_config(ctx, "baseline");
+    }
+    if (dir == NULL) {
+        /* the current verified release, when this directory has a cache */
+        if (stat(cache, &st) == 0) {
+            return load_release(out, name_buf, name_size, cache, NULL);
+        }
+        cli_errorf("%s: no baseline: give --baseline DIR or --release TAG "
+                   "(after 'compliance sync')",
+                   what);
+        return CLI_EXIT_USAGE;
+    }
+    rc = cli_require_dir(dir, "baseline directory");
+    if (rc != 0) {
+        return rc;
+    }
+    snprintf(name_buf, name_size, "%s", dir);
+    return cli_load_baseline(out, dir);
 }

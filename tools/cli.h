@@ -32,7 +32,12 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_NO = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_ENV = 3 };
 typedef struct cli_ctx {
     int verbosity; /**< -1 with -q, 0 by default, 1 with -v */
     bool color;    /**< colour on stdout: a terminal and NO_COLOR unset */
+    /** compliance.json (--config FILE or ./compliance.json), or NULL */
+    const lcmp_config *config;
 } cli_ctx;
+
+/** A value from compliance.json (borrowed), or NULL when not set. */
+const char *cli_config(const cli_ctx *ctx, const char *key);
 
 /*
  * Option parsing.
@@ -133,7 +138,8 @@ int cli_require_file(const char *path, const char *what);
 
 /*
  * The baseline directory for commands that read one: `given` (--baseline),
- * else $LCMP_BASELINE, else a usage error (releases come with sync).
+ * else $LCMP_BASELINE, else a usage error. Directories only: commands that
+ * also take --release use cli_load_baseline_any().
  * Sets *out and returns 0, or returns an exit code after a message.
  */
 int cli_baseline_dir(const char **out, const char *given, const char *release);
@@ -142,6 +148,24 @@ int cli_baseline_dir(const char **out, const char *given, const char *release);
  * Load the baseline in `dir`, or print the error and return an exit code.
  */
 int cli_load_baseline(lcmp_baseline **out, const char *dir);
+
+/*
+ * The baseline for commands that read one, loaded, in this order: `dir`
+ * (--baseline DIR); release `release` (--release TAG) of the sync cache
+ * `cache` (--cache DIR, else compliance.json "cache", else .compliance);
+ * $LCMP_BASELINE; compliance.json "baseline"; the cache's current
+ * verified release. `what` names the command in messages. Writes what was
+ * loaded ("DIR" or "release TAG") to name_buf. Returns 0, or prints why
+ * not and returns an exit code.
+ */
+int cli_load_baseline_any(lcmp_baseline **out,
+                          char *name_buf,
+                          size_t name_size,
+                          const cli_ctx *ctx,
+                          const char *what,
+                          const char *dir,
+                          const char *release,
+                          const char *cache);
 
 /*
  * Resolve profile `id`, or print why not (naming the profiles the baseline
@@ -166,5 +190,19 @@ int cli_write_file_atomic(const char *path,
 int cmd_validate(cli_ctx *ctx, int argc, char **argv);
 int cmd_template(cli_ctx *ctx, int argc, char **argv);
 int cmd_check(cli_ctx *ctx, int argc, char **argv);
+int cmd_sync(cli_ctx *ctx, int argc, char **argv);
+int cmd_releases(cli_ctx *ctx, int argc, char **argv);
+int cmd_oscal(cli_ctx *ctx, int argc, char **argv);
+int cmd_keygen(cli_ctx *ctx, int argc, char **argv);
+int cmd_attest(cli_ctx *ctx, int argc, char **argv);
+int cmd_verify(cli_ctx *ctx, int argc, char **argv);
+int cmd_countersign(cli_ctx *ctx, int argc, char **argv);
+int cmd_diff(cli_ctx *ctx, int argc, char **argv);
+int cmd_report(cli_ctx *ctx, int argc, char **argv);
+/* The impact of release NEW over OLD on a declaration, printed after a sync
+ * (tools/cmd_diff.c); 0 or an exit code after a message. */
+int diff_sync_impact(const cli_ctx *ctx, const char *cache_dir,
+                     const char *old_tag, const char *new_tag,
+                     const char *declaration, const char *profile);
 
 #endif

@@ -14,7 +14,8 @@
  *   warnings   "warning: POINTER: MESSAGE"
  *
  * With -q only the summary line is printed. `--format json` prints
- * lcmp_result_to_json() verbatim. Exit 0 without gaps, 1 with gaps
+ * lcmp_result_to_json() verbatim, `--format oscal` lcmp_result_to_oscal()
+ * (an OSCAL assessment-results document). Exit 0 without gaps, 1 with gaps
  * (non-compliant or undeclared controls), 2 usage or malformed input, 3
  * environment failure.
  */
@@ -25,8 +26,9 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: compliance check --declaration F [--baseline DIR] [--profile P]\n"
-    "                        [--at TIME] [--format text|json]\n"
+    "usage: compliance check --declaration F [--baseline DIR | --release TAG]\n"
+    "                        [--cache DIR] [--profile P]\n"
+    "                        [--at TIME] [--format text|json|oscal]\n"
     "                        [--evidence-dir DIR]\n"
     "\n"
     "Evaluate declaration F against profile P of a baseline and print the\n"
@@ -35,11 +37,16 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --declaration F     the declaration (lcmp.declaration/v1 JSON)\n"
-    "  --baseline DIR      the baseline tree (default: $LCMP_BASELINE)\n"
+    "  --baseline DIR      the baseline tree (default: $LCMP_BASELINE, then\n"
+    "                      compliance.json \"baseline\", then the current\n"
+    "                      verified release of the sync cache)\n"
+    "  --release TAG       a release synced with 'compliance sync'\n"
+    "  --cache DIR         the sync cache (default: .compliance)\n"
     "  --profile P         the profile (default: the declaration's profile)\n"
     "  --at TIME           evaluate at TIME: 2026-11-27T09:00:00Z or\n"
     "                      2026-11-27 (00:00 UTC); default: now\n"
-    "  --format FORMAT     text (default) or json (lcmp.results/v1)\n"
+    "  --format FORMAT     text (default), json (lcmp.results/v1) or oscal\n"
+    "                      (OSCAL assessment-results)\n"
     "  --evidence-dir DIR  check the sha256 of evidence files found in DIR\n"
     "  -q, --quiet         print only the summary line\n"
     "  -v, --verbose       list compliant and not applicable controls too\n"
@@ -55,7 +62,8 @@ enum {
     OPT_PROFILE,
     OPT_AT,
     OPT_FORMAT,
-    OPT_EVIDENCE_DIR
+    OPT_EVIDENCE_DIR,
+    OPT_CACHE
 };
 
 static const cli_option options[] = {
@@ -66,6 +74,7 @@ static const cli_option options[] = {
     {"at", 0, true, OPT_AT},
     {"format", 0, true, OPT_FORMAT},
     {"evidence-dir", 0, true, OPT_EVIDENCE_DIR},
+    {"cache", 0, true, OPT_CACHE},
     {NULL, 0, false, 0},
 };
 
@@ -76,19 +85,22 @@ typedef struct args {
     const char *profile;
     const char *at_text;
     const char *evidence_dir;
+    const char *cache;
     bool json;
+    bool oscal; /* with json: OSCAL assessment-results */
     int64_t at;
 } args;
 
 static int parse_format(args *a, const char *value)
 {
+    a->oscal = strcmp(value, "oscal") == 0;
     if (strcmp(value, "text") == 0) {
         a->json = false;
-    } else if (strcmp(value, "json") == 0) {
+    } else if (strcmp(value, "json") == 0 || a->oscal) {
         a->json = true;
     } else {
-        cli_errorf("check: --format: unknown format '%s' (expected text or "
-                   "json)",
+        cli_errorf("check: --format: unknown format '%s' (expected text, "
+                   "json or oscal)",
                    value);
         return CLI_EXIT_USAGE;
     }
@@ -137,12 +149,21 @@ static int parse(args *a, cli_ctx *ctx, int argc, char **argv)
         case OPT_EVIDENCE_DIR:
             a->evidence_dir = value;
             break;
+        case OPT_CACHE:
+            a->cache = value;
+            break;
         default:
             if (cli_common_option(ctx, id, usage)) {
                 return CLI_EXIT_OK;
             }
             break;
         }
+    }
+    if (a->declaration == NULL) {
+        a->declaration = cli_config(ctx, "declaration");
+    }
+    if (a->profile == NULL) {
+        a->profile = cli_config(ctx, "profile");
     }
     if (a->declaration == NULL) {
         cli_errorf("check: missing --declaration F (see 'compliance check "
@@ -464,14 +485,15 @@ static int print_text(const cli_ctx *ctx, const lcmp_result *result)
     return 0;
 }
 
-static int print_json(const lcmp_result *result)
+static int print_json(const lcmp_result *result, bool oscal)
 {
     lcmp_buf json = LCMP_BUF_INIT;
     lcmp_error err;
     int rc;
 
     lcmp_error_clear(&err);
-    rc = lcmp_result_to_json(&json, result, 0, &err);
+    rc = oscal ? lcmp_result_to_oscal(&json, result, 0, &err)
+               : lcmp_result_to_json(&json, result, 0, &err);
     if (rc < 0) {
         rc = cli_fail(rc, &err);
         goto done;
@@ -514,17 +536,14 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
     lcmp_result *result = NULL;
     lcmp_evaluate_options eopts = LCMP_EVALUATE_OPTIONS_INIT;
     lcmp_error err;
-    const char *dir = NULL, *profile_id;
+    const char *profile_id;
+    char source[128];
     int rc;
 
     memset(&a, 0, sizeof(a));
     rc = parse(&a, ctx, argc, argv);
     if (rc >= 0) {
         return rc;
-    }
-    rc = cli_baseline_dir(&dir, a.baseline, a.release);
-    if (rc != 0) {
-        goto done;
     }
     if (a.evidence_dir != NULL) {
         rc = cli_require_dir(a.evidence_dir, "evidence directory");
@@ -539,7 +558,14 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
     if (rc != 0) {
         goto done;
     }
-    rc = cli_load_baseline(&baseline, dir);
+    rc = cli_load_baseline_any(&baseline,
+                               source,
+                               sizeof(source),
+                               ctx,
+                               "check",
+                               a.baseline,
+                               a.release,
+                               a.cache);
     if (rc != 0) {
         goto done;
     }
@@ -569,7 +595,7 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
         goto done;
     }
 
-    rc = a.json ? print_json(result) : print_text(ctx, result);
+    rc = a.json ? print_json(result, a.oscal) : print_text(ctx, result);
     if (rc == 0) {
         rc = lcmp_result_has_gaps(result) ? CLI_EXIT_NO : CLI_EXIT_OK;
     }

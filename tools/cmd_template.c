@@ -7,15 +7,20 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: compliance template --profile P [--baseline DIR] [--org ID]\n"
-    "                           [--name NAME] [--out FILE [--force]]\n"
+    "usage: compliance template --profile P [--baseline DIR | --release TAG]\n"
+    "                           [--cache DIR] [--org ID] [--name NAME]\n"
+    "                           [--out FILE [--force]]\n"
     "\n"
     "Print a declaration for profile P that lists every control of the\n"
     "profile as \"not_implemented\", with a placeholder for every fact.\n"
     "\n"
     "options:\n"
     "  --profile P      the profile (e.g. basic, important, essential)\n"
-    "  --baseline DIR   the baseline tree (default: $LCMP_BASELINE)\n"
+    "  --baseline DIR   the baseline tree (default: $LCMP_BASELINE, then\n"
+    "                   compliance.json \"baseline\", then the current\n"
+    "                   verified release of the sync cache)\n"
+    "  --release TAG    a release synced with 'compliance sync'\n"
+    "  --cache DIR      the sync cache (default: .compliance)\n"
     "  --org ID         the organisation id to fill in\n"
     "  --name NAME      the organisation name to fill in\n"
     "  --out FILE       write FILE (atomically, mode 0644) instead of stdout\n"
@@ -33,7 +38,8 @@ enum {
     OPT_ORG,
     OPT_NAME,
     OPT_OUT,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_CACHE
 };
 
 static const cli_option options[] = {
@@ -44,6 +50,7 @@ static const cli_option options[] = {
     {"name", 0, true, OPT_NAME},
     {"out", 'o', true, OPT_OUT},
     {"force", 'f', false, OPT_FORCE},
+    {"cache", 0, true, OPT_CACHE},
     {NULL, 0, false, 0},
 };
 
@@ -54,6 +61,7 @@ typedef struct args {
     const char *org;
     const char *name;
     const char *out;
+    const char *cache;
     bool force;
 } args;
 
@@ -95,12 +103,21 @@ static int parse(args *a, cli_ctx *ctx, int argc, char **argv)
         case OPT_FORCE:
             a->force = true;
             break;
+        case OPT_CACHE:
+            a->cache = value;
+            break;
         default:
             if (cli_common_option(ctx, id, usage)) {
                 return CLI_EXIT_OK;
             }
             break;
         }
+    }
+    if (a->profile == NULL) {
+        a->profile = cli_config(ctx, "profile");
+    }
+    if (a->org == NULL) {
+        a->org = cli_config(ctx, "organisation");
     }
     if (a->profile == NULL) {
         cli_errorf("template: missing --profile P (see 'compliance template "
@@ -116,23 +133,26 @@ static int parse(args *a, cli_ctx *ctx, int argc, char **argv)
 
 int cmd_template(cli_ctx *ctx, int argc, char **argv)
 {
-    args a = {NULL, NULL, NULL, NULL, NULL, NULL, false};
+    args a = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, false};
     lcmp_baseline *baseline = NULL;
     lcmp_profile *profile = NULL;
     lcmp_buf out = LCMP_BUF_INIT;
     lcmp_error err;
-    const char *dir = NULL;
+    char source[128];
     int rc;
 
     rc = parse(&a, ctx, argc, argv);
     if (rc >= 0) {
         return rc;
     }
-    rc = cli_baseline_dir(&dir, a.baseline, a.release);
-    if (rc != 0) {
-        goto done;
-    }
-    rc = cli_load_baseline(&baseline, dir);
+    rc = cli_load_baseline_any(&baseline,
+                               source,
+                               sizeof(source),
+                               ctx,
+                               "template",
+                               a.baseline,
+                               a.release,
+                               a.cache);
     if (rc != 0) {
         goto done;
     }

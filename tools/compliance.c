@@ -23,18 +23,19 @@ static const struct {
     {"validate", cmd_validate},
     {"template", cmd_template},
     {"check", cmd_check},
+    {"sync", cmd_sync},
+    {"releases", cmd_releases},
+    {"oscal", cmd_oscal},
+    {"keygen", cmd_keygen},
+    {"attest", cmd_attest},
+    {"verify", cmd_verify},
+    {"countersign", cmd_countersign},
+    {"diff", cmd_diff},
+    {"report", cmd_report},
 };
 
 /* Commands of the contract (DESIGN.md §4) that this version lacks. */
 static const char *const planned[] = {
-    "sync",
-    "releases",
-    "diff",
-    "keygen",
-    "attest",
-    "verify",
-    "countersign",
-    "report",
     "publish",
 };
 
@@ -45,10 +46,18 @@ static const char usage[] =
     "  validate [DIR]           lint a baseline tree\n"
     "  template --profile P     print a ready-to-fill declaration\n"
     "  check --declaration F    check a declaration against a baseline\n"
+    "  sync                     fetch and verify signed baseline releases\n"
+    "  releases                 list the synced releases\n"
+    "  keygen --out KEY         make a statement signing key\n"
+    "  attest --declaration F   sign a compliance statement\n"
+    "  verify S                 verify a signed statement\n"
+    "  countersign S            add an auditor's signature to a statement\n"
+    "  diff OLD NEW             what changed between two releases or statements\n"
     "  help [COMMAND]           show help for a command\n"
     "\n"
     "global options:\n"
-    "  --config FILE            read options from FILE (not supported yet)\n"
+    "  --config FILE            read option defaults from FILE (default:\n"
+    "                           ./compliance.json when present)\n"
     "  -q, --quiet              print only the essentials\n"
     "  -v, --verbose            print more detail\n"
     "  --version                print the version and exit\n"
@@ -141,31 +150,36 @@ static bool want_color(int fd)
 }
 
 /*
- * compliance.json is part of the contract but needs a configuration API in
- * the library (the program must not parse JSON itself); until then it is
- * refused when named and reported when found.
+ * Option defaults from compliance.json: the file named by --config (which
+ * must exist), else ./compliance.json when present. Malformed files are
+ * refused, never ignored.
  */
-static int check_config(const cli_ctx *ctx, const char *config)
+static int load_config(lcmp_config **out, const char *config)
 {
-    struct stat st;
+    const char *path = config != NULL ? config : LCMP_CONFIG_DEFAULT_FILE;
+    lcmp_error err;
+    int rc;
 
-    if (config != NULL) {
-        cli_errorf("--config: %s: configuration files are not supported "
-                   "yet; give the options on the command line",
-                   config);
-        return CLI_EXIT_USAGE;
+    *out = NULL;
+    lcmp_error_clear(&err);
+    rc = lcmp_config_load(out, path, NULL, &err);
+    if (rc == LCMP_ENOTFOUND && config == NULL) {
+        return 0;
     }
-    if (stat("compliance.json", &st) == 0) {
-        cli_notef(ctx,
-                  "compliance.json: ignored: configuration files are "
-                  "not supported yet");
+    if (rc < 0) {
+        if (rc == LCMP_ENOTFOUND) {
+            cli_errorf("--config: %s: no such file", config);
+            return CLI_EXIT_USAGE;
+        }
+        return cli_fail(rc, &err);
     }
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    cli_ctx ctx = {0, false};
+    cli_ctx ctx = {0, false, NULL};
+    lcmp_config *cfg = NULL;
     cli_parser p;
     const char *config = NULL, *value;
     command_fn fn;
@@ -206,9 +220,11 @@ int main(int argc, char **argv)
         rc = help(&ctx, argc - first, argv + first);
     } else if ((fn = find_command(argv[first])) == NULL) {
         rc = unknown_command(argv[first]);
-    } else if ((rc = check_config(&ctx, config)) == 0) {
+    } else if ((rc = load_config(&cfg, config)) == 0) {
+        ctx.config = cfg;
         rc = fn(&ctx, argc - first, argv + first);
     }
+    lcmp_config_free(cfg);
 
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_errorf("standard output: write error");

@@ -86,6 +86,12 @@ LCMP_EXTERN void lcmp_error_clear(lcmp_error *err);
 LCMP_EXTERN size_t lcmp_error_format(char *out, size_t size,
                                      const lcmp_error *err);
 
+/**
+ * Overwrite `len` bytes at `p` with zeros in a way the compiler may not
+ * optimise away; for passphrases and other secrets the caller holds.
+ */
+LCMP_EXTERN void lcmp_wipe(void *p, size_t len);
+
 /** Static, human-readable text for an error code. */
 LCMP_EXTERN const char *lcmp_strerror(int code);
 

@@ -14,8 +14,8 @@ run "$C" frobnicate
 expect "unknown command" 2 err "compliance: 'frobnicate' is not a compliance command"
 expect "unknown command prints usage" 2 err "usage: compliance [--config FILE]"
 
-run "$C" sync
-expect "planned command" 2 err "'sync' is not available in this version yet"
+run "$C" publish
+expect "planned command" 2 err "'publish' is not available in this version yet"
 expect_lines "planned command: one line" err 1
 
 run "$C" --bogus validate
@@ -48,15 +48,37 @@ for cmd in validate template check; do
 done
 
 run "$C" --config "$T/compliance.json" validate "$B"
-expect "--config refused" 2 err "configuration files are not supported yet"
-expect_lines "--config: one line" err 1
+expect "--config: missing file" 2 err "compliance: --config: $T/compliance.json: no such file"
+expect_lines "--config: missing file: one line" err 1
 
 mkdir "$T/with-config"
 echo '{"profile": "basic"}' >"$T/with-config/compliance.json"
 run bash -c 'cd "$1" && "$2" validate "$3"' _ "$T/with-config" "$C" "$B"
-expect "compliance.json: ignored with a note" 0 err "compliance.json: ignored: configuration files are not supported yet"
-run bash -c 'cd "$1" && "$2" -q validate "$3"' _ "$T/with-config" "$C" "$B"
-expect_lines "compliance.json: no note with -q" err 0
+expect "compliance.json: read silently" 0 out ""
+expect_lines "compliance.json: no note" err 0
+
+# compliance.json gives defaults: the profile for template
+run bash -c 'cd "$1" && "$2" template --baseline "$3"' _ "$T/with-config" "$C" "$B"
+expect "compliance.json: profile default" 0 out '"profile": "basic"'
+
+echo '{"baseline": "'"$B"'", "profile": "important"}' >"$T/cfg2.json"
+run "$C" --config "$T/cfg2.json" template
+expect "--config: baseline and profile defaults" 0 out '"profile": "important"'
+run "$C" --config "$T/cfg2.json" template --profile basic
+expect "--config: the command line wins" 0 out '"profile": "basic"'
+
+echo '{"profil": "basic"}' >"$T/with-config/compliance.json"
+run bash -c 'cd "$1" && "$2" validate "$3"' _ "$T/with-config" "$C" "$B"
+expect "compliance.json: unknown key refused" 2 err "compliance: compliance.json: /profil: unknown member 'profil'"
+expect_lines "compliance.json: unknown key: one line" err 1
+
+echo '{"cache": 3}' >"$T/bad.json"
+run "$C" --config "$T/bad.json" releases
+expect "--config: wrong type refused" 2 err "compliance: $T/bad.json: /cache: expected a string, got an integer"
+
+echo '{"cache": ' >"$T/broken.json"
+run "$C" --config "$T/broken.json" releases
+expect_re "--config: malformed JSON refused" 2 err "^compliance: $T/broken.json:[0-9]+(:[0-9]+)?: "
 
 run "$C" --config
 expect "--config without value" 2 err "option '--config' needs a value"
@@ -77,7 +99,7 @@ run "$C" check --declaration "$DECL" --baseline "$B" --at 2026-11-27T25:00:00Z
 expect "check: impossible hour" 2 err "invalid time '2026-11-27T25:00:00Z'"
 
 run "$C" check --declaration "$DECL" --baseline "$B" --format xml
-expect "check: bad --format" 2 err "check: --format: unknown format 'xml' (expected text or json)"
+expect "check: bad --format" 2 err "check: --format: unknown format 'xml' (expected text, json or oscal)"
 expect_lines "check: bad --format: one line" err 1
 
 run "$C" check --declaration "$DECL" --baseline "$B" --at
@@ -89,8 +111,12 @@ expect "check: stray operand" 2 err "check: unexpected argument 'extra'"
 run "$C" check --declaration "$DECL"
 expect "check: no baseline" 2 err "no baseline: give --baseline DIR"
 
-run "$C" check --declaration "$DECL" --release v2026.1
-expect "check: --release not yet" 2 err "releases are not supported yet"
+run "$C" check --declaration "$DECL" --release v2026.1 --cache "$T/nocache"
+expect "check: --release without a cache" 2 err "compliance: $T/nocache: no synced releases here (run 'compliance sync' first)"
+expect_lines "check: --release without a cache: one line" err 1
+
+run "$C" check --declaration "$DECL" --release v2026.1 --baseline "$B"
+expect "check: --release and --baseline" 2 err "check: give either --baseline DIR or --release TAG, not both"
 
 run "$C" check --declaration "$DECL" --baseline "$T/nowhere"
 expect "check: missing baseline dir" 2 err "$T/nowhere: no such baseline directory"
