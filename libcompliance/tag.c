@@ -125,7 +125,7 @@ static int trailer_line(const char *line, size_t n, size_t *key_len)
 static int parse_trailers(lcmp__tag *t, const char *source, lcmp_error *err)
 {
     const char *msg = t->message;
-    size_t len = t->message_len, start = 0, i, n, key_len;
+    size_t len = t->message_len, start = 0, i, n, key_len = 0;
     const char *p, *end, *next;
     char date[16];
     int32_t days;

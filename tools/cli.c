@@ -356,6 +356,9 @@ int cli_exit_code(int lcmp_code)
     case LCMP_EPARSE:
     case LCMP_ELIMIT:
         return CLI_EXIT_USAGE;
+    case LCMP_EVERIFY:
+        /* a signature, trust or freshness check said no */
+        return CLI_EXIT_NO;
     default:
         return CLI_EXIT_ENV;
     }

@@ -127,8 +127,9 @@ const char *cli_color(const cli_ctx *ctx, cli_color_t c);
 
 /*
  * Mapping library errors to exit codes: missing, malformed, inconsistent
- * or oversized input is a usage-class failure (2); everything else (I/O,
- * memory, backends) is an environment failure (3).
+ * or oversized input is a usage-class failure (2); a failed signature,
+ * trust or freshness check is the answer "no" (1); everything else (I/O,
+ * memory, Git, backends) is an environment failure (3).
  */
 int cli_exit_code(int lcmp_code);
 
