@@ -292,117 +292,22 @@ int lcmp_key_public_openssh(lcmp_buf *out, const lcmp_key *key, lcmp_error *err)
  * Files
  */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Make a new name in `path`'s directory durable; a file system that cannot
- * sync a directory still has the data itself synced. */
-static void sync_parent(const char *path, size_t dirlen)
-{
-    char *dir = dirlen > 0 ? lcmp__aprintf("%.*s", (int)dirlen, path) : NULL;
-    int fd = open(dir != NULL ? dir : ".", O_RDONLY | O_DIRECTORY);
-
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(dir);
-}
-
-/*
- * Write `len` bytes to `path` through a 0600 temporary file in the same
- * directory, fsync, and link() into place: link refuses an existing file,
- * so there is no window in which another file could be replaced.
- */
+/* A key file: mode 0600, written atomically, never over an existing file. */
 static int write_private_file(const char *path,
                               const char *data,
                               size_t len,
                               lcmp_error *err)
 {
-    const char *slash = strrchr(path, '/');
-    const char *base = slash != NULL ? slash + 1 : path;
-    size_t dirlen = slash == NULL ? 0 : (size_t)(slash - path) + 1;
-    char *tmp = NULL;
-    struct stat st;
-    int fd = -1, rc = LCMP_ERROR;
+    int rc = lcmp_file_write_atomic(path, data, len, 0600, 0, err);
 
-    if (base[0] == '\0') {
-        return lcmp__error_set(
-            err, LCMP_EINVALID, path, NULL, "not a file name");
-    }
-    if (lstat(path, &st) == 0) {
-        return lcmp__error_set(err,
-                               LCMP_EINVALID,
-                               path,
-                               NULL,
-                               "already exists (a key is never overwritten)");
-    }
-    tmp = lcmp__aprintf("%.*s.%s.tmp-XXXXXX", (int)dirlen, path, base);
-    if (tmp == NULL) {
-        return lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
-    }
-    fd = mkstemp(tmp); /* mode 0600 */
-    if (fd < 0) {
+    if (rc == LCMP_EINVALID && err != NULL &&
+        strcmp(err->message, "already exists") == 0) {
         rc = lcmp__error_set(err,
-                             errno == ENOENT ? LCMP_ENOTFOUND : LCMP_EIO,
+                             LCMP_EINVALID,
                              path,
                              NULL,
-                             "cannot create a temporary file: %s",
-                             strerror(errno));
-        tmp[0] = '\0';
-        goto done;
+                             "already exists (a key is never overwritten)");
     }
-    if (fchmod(fd, 0600) != 0 || write_all(fd, data, len) != 0 ||
-        fsync(fd) != 0) {
-        rc = lcmp__error_set(
-            err, LCMP_EIO, path, NULL, "cannot write: %s", strerror(errno));
-        goto done;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        rc = lcmp__error_set(
-            err, LCMP_EIO, path, NULL, "cannot write: %s", strerror(errno));
-        goto done;
-    }
-    fd = -1;
-    if (link(tmp, path) != 0) {
-        int e = errno;
-        rc = lcmp__error_set(err,
-                             e == EEXIST ? LCMP_EINVALID : LCMP_EIO,
-                             path,
-                             NULL,
-                             "%s",
-                             e == EEXIST ? "already exists (a key is never "
-                                           "overwritten)"
-                                         : strerror(e));
-        goto done;
-    }
-    rc = 0;
-
-done:
-    if (fd >= 0) {
-        close(fd);
-    }
-    if (tmp[0] != '\0') {
-        unlink(tmp);
-    }
-    if (rc == 0) {
-        sync_parent(path, dirlen);
-    }
-    free(tmp);
     return rc;
 }
 

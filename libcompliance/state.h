@@ -47,7 +47,7 @@ int lcmp__state_parse(lcmp__state *st,
 int lcmp__state_load(lcmp__state *st, const char *path, lcmp_error *err);
 /* Serialise (stable member order, 2-space indent, final newline). */
 int lcmp__state_to_json(lcmp_buf *out, const lcmp__state *st, lcmp_error *err);
-/* Write a state file atomically (lcmp__write_atomic). */
+/* Write a state file atomically (lcmp_file_write_atomic). */
 int lcmp__state_save(const lcmp__state *st, const char *path, lcmp_error *err);
 
 /* The release named `tag`, or NULL. */
@@ -61,15 +61,5 @@ int lcmp__state_add(lcmp__state *st,
 int lcmp__state_set_remote(lcmp__state *st,
                            const char *remote,
                            lcmp_error *err);
-
-/*
- * Replace `path` with `len` bytes atomically: a temporary file in the same
- * directory, written and fsync'ed, renamed over `path`, then the directory
- * fsync'ed. A crash leaves either the old or the new file. Mode 0644.
- */
-int lcmp__write_atomic(const char *path,
-                       const void *data,
-                       size_t len,
-                       lcmp_error *err);
 
 #endif

@@ -7,9 +7,12 @@
  * Hinnant's civil-date algorithms), so it needs no time zone or clock.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -625,5 +628,119 @@ int lcmp__file_read(lcmp_buf *out, const char *path, size_t max_size,
     rc = 0;
 done:
     fclose(f);
+    return rc;
+}
+
+static int write_all(int fd, const uint8_t *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int lcmp_file_write_atomic(const char *path, const void *data, size_t len,
+                           unsigned int mode, uint32_t flags, lcmp_error *err)
+{
+    const char *slash, *base;
+    char *dir = NULL, *tmp = NULL;
+    struct stat st;
+    int fd = -1, dfd, rc = LCMP_EIO, placed = 0;
+
+    if (path == NULL || (data == NULL && len > 0)) {
+        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+                               "no file or no data to write");
+    }
+    slash = strrchr(path, '/');
+    base = slash != NULL ? slash + 1 : path;
+    if (base[0] == '\0') {
+        return lcmp__error_set(err, LCMP_EINVALID, path, NULL,
+                               "not a file name");
+    }
+    if (lstat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            return lcmp__error_set(err, LCMP_EINVALID, path, NULL,
+                                   "is a directory");
+        }
+        if (!(flags & LCMP_WRITE_F_REPLACE)) {
+            return lcmp__error_set(err, LCMP_EINVALID, path, NULL,
+                                   "already exists");
+        }
+    }
+    dir = slash == NULL ? lcmp__strdup(".")
+          : slash == path ? lcmp__strdup("/")
+                          : lcmp__aprintf("%.*s", (int)(slash - path), path);
+    tmp = dir != NULL ? lcmp__aprintf("%s/.%s.tmp-XXXXXX", dir, base) : NULL;
+    if (tmp == NULL) {
+        rc = lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
+        goto done;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+
+        rc = lcmp__error_set(err,
+                             e == ENOENT || e == ENOTDIR ? LCMP_ENOTFOUND
+                                                         : LCMP_EIO,
+                             path, NULL, "cannot create a temporary file: %s",
+                             strerror(e));
+        tmp[0] = '\0';
+        goto done;
+    }
+    if (fchmod(fd, (mode_t)mode) != 0 ||
+        write_all(fd, (const uint8_t *)data, len) != 0 || fsync(fd) != 0) {
+        rc = lcmp__error_set(err, LCMP_EIO, path, NULL, "cannot write: %s",
+                             strerror(errno));
+        goto done;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        rc = lcmp__error_set(err, LCMP_EIO, path, NULL, "cannot write: %s",
+                             strerror(errno));
+        goto done;
+    }
+    fd = -1;
+    if (flags & LCMP_WRITE_F_REPLACE) {
+        if (rename(tmp, path) != 0) {
+            rc = lcmp__error_set(err, LCMP_EIO, path, NULL,
+                                 "cannot rename into place: %s",
+                                 strerror(errno));
+            goto done;
+        }
+        placed = 1;
+    } else if (link(tmp, path) != 0) {
+        /* link() never replaces: a file that appeared meanwhile stays */
+        int e = errno;
+
+        rc = lcmp__error_set(err, e == EEXIST ? LCMP_EINVALID : LCMP_EIO,
+                             path, NULL, "%s",
+                             e == EEXIST ? "already exists" : strerror(e));
+        goto done;
+    }
+    dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        /* a file system that cannot sync a directory still has the data */
+        (void)fsync(dfd);
+        close(dfd);
+    }
+    rc = 0;
+done:
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (tmp != NULL && tmp[0] != '\0' && !placed) {
+        unlink(tmp);
+    }
+    free(tmp);
+    free(dir);
     return rc;
 }

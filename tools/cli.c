@@ -489,142 +489,22 @@ int cli_resolve_profile(lcmp_profile **out,
     return CLI_EXIT_USAGE;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Make the rename durable; file systems that cannot sync a directory are
- * fine (the data itself was synced). */
-static void sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
-static int refuse_existing(const char *path)
-{
-    cli_errorf("%s: already exists (use --force to overwrite)", path);
-    return CLI_EXIT_USAGE;
-}
-
 int cli_write_file_atomic(const char *path,
                           const char *data,
                           size_t len,
                           bool force)
 {
-    const char *slash = strrchr(path, '/');
-    const char *base = slash != NULL ? slash + 1 : path;
-    char *dir = NULL, *tmp = NULL;
-    size_t dirlen, tmplen;
-    struct stat st;
-    int fd = -1;
-    bool placed = false;
-    int rc = CLI_EXIT_ENV;
+    lcmp_error err;
+    int rc;
 
-    if (base[0] == '\0') {
-        cli_errorf("%s: not a file name", path);
+    lcmp_error_clear(&err);
+    rc = lcmp_file_write_atomic(
+        path, data, len, 0644, force ? LCMP_WRITE_F_REPLACE : 0, &err);
+    if (rc == LCMP_EINVALID && strcmp(err.message, "already exists") == 0) {
+        cli_errorf("%s: already exists (use --force to overwrite)", path);
         return CLI_EXIT_USAGE;
     }
-    if (lstat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            cli_errorf("%s: is a directory", path);
-            return CLI_EXIT_USAGE;
-        }
-        if (!force) {
-            return refuse_existing(path);
-        }
-    }
-
-    dirlen = slash == NULL ? 1 : (slash == path ? 1 : (size_t)(slash - path));
-    dir = malloc(dirlen + 1);
-    tmplen = dirlen + 1 + 1 + strlen(base) + sizeof(".tmp-XXXXXX");
-    tmp = malloc(tmplen);
-    if (dir == NULL || tmp == NULL) {
-        cli_errorf("%s: out of memory", path);
-        goto done;
-    }
-    if (slash == NULL) {
-        memcpy(dir, ".", 2);
-    } else {
-        memcpy(dir, slash == path ? "/" : path, dirlen);
-        dir[dirlen] = '\0';
-    }
-    snprintf(tmp, tmplen, "%s/.%s.tmp-XXXXXX", dir, base);
-
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        cli_errorf("%s: cannot create a temporary file: %s", path, strerror(e));
-        rc = e == ENOENT || e == ENOTDIR ? CLI_EXIT_USAGE : CLI_EXIT_ENV;
-        tmp[0] = '\0';
-        goto done;
-    }
-    if (write_all(fd, data, len) != 0 || fchmod(fd, 0644) != 0 ||
-        fsync(fd) != 0) {
-        cli_errorf("%s: cannot write: %s", tmp, strerror(errno));
-        goto done;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        cli_errorf("%s: cannot write: %s", tmp, strerror(errno));
-        goto done;
-    }
-    fd = -1;
-
-    if (force) {
-        if (rename(tmp, path) != 0) {
-            cli_errorf(
-                "%s: cannot rename into place: %s", path, strerror(errno));
-            goto done;
-        }
-        placed = true;
-    } else if (link(tmp, path) == 0) {
-        /* link() refuses an existing target: no window for a race. */
-        unlink(tmp);
-        placed = true;
-    } else if (errno == EEXIST) {
-        rc = refuse_existing(path);
-        goto done;
-    } else if (lstat(path, &st) == 0) {
-        rc = refuse_existing(path);
-        goto done;
-    } else if (rename(tmp, path) != 0) {
-        /* A file system without hard links: check, then rename. */
-        cli_errorf("%s: cannot rename into place: %s", path, strerror(errno));
-        goto done;
-    } else {
-        placed = true;
-    }
-    tmp[0] = '\0';
-    sync_dir(dir);
-    rc = 0;
-
-done:
-    if (fd >= 0) {
-        close(fd);
-    }
-    if (tmp != NULL && tmp[0] != '\0' && !placed) {
-        unlink(tmp);
-    }
-    free(tmp);
-    free(dir);
-    return rc;
+    return rc < 0 ? cli_fail(rc, &err) : 0;
 }
 
 const char *cli_config(const cli_ctx *ctx, const char *key)

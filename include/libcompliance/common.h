@@ -92,6 +92,22 @@ LCMP_EXTERN size_t lcmp_error_format(char *out, size_t size,
  */
 LCMP_EXTERN void lcmp_wipe(void *p, size_t len);
 
+/** lcmp_file_write_atomic(): replace an existing file (else refused). */
+#define LCMP_WRITE_F_REPLACE (1u << 0)
+
+/**
+ * Write a file so that it is never seen half-written: a temporary file in
+ * the same directory with `mode`, fsync, then moved into place, and the
+ * directory synced. Without LCMP_WRITE_F_REPLACE an existing file is
+ * refused, also when it appears during the write (link(2) never replaces).
+ *
+ * @return 0; LCMP_EINVALID ("already exists", a directory, no file name);
+ *         LCMP_ENOTFOUND (no such directory); LCMP_EIO
+ */
+LCMP_EXTERN int lcmp_file_write_atomic(const char *path, const void *data,
+                                       size_t len, unsigned int mode,
+                                       uint32_t flags, lcmp_error *err);
+
 /** Static, human-readable text for an error code. */
 LCMP_EXTERN const char *lcmp_strerror(int code);
 
