@@ -226,8 +226,7 @@ static int file_list_build(file_list *fl, const char *dir, const char *decl)
     if (file_list_add(fl, path, "") != 0) {
         goto fail;
     }
-    json_array_foreach(json_object_get(man, "families"), i, v)
-    {
+    json_array_foreach (json_object_get(man, "families"), i, v) {
         const char *id = json_string_value(json_object_get(v, "id"));
 
         if (id == NULL) {
@@ -238,8 +237,7 @@ static int file_list_build(file_list *fl, const char *dir, const char *decl)
             goto fail;
         }
     }
-    json_array_foreach(json_object_get(man, "profiles"), i, v)
-    {
+    json_array_foreach (json_object_get(man, "profiles"), i, v) {
         const char *id = json_string_value(v);
 
         if (id == NULL) {

@@ -79,8 +79,7 @@ static void walk(const json_t *obj)
     lcmp__jpath_push(&p, "root");
     rc = lcmp__json_expect_object(obj, allowed, &p);
     check_error(rc, &err);
-    json_object_foreach((json_t *)obj, key, value)
-    {
+    json_object_foreach ((json_t *)obj, key, value) {
         const char *s = NULL, **list = NULL;
         json_t *v = NULL;
         int64_t i;

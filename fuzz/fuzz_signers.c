@@ -59,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lcmp_signers_count(signers) > 10000) {
         abort();
     }
-    if (lcmp__sshkey_from_text(&key, "ssh-ed25519",
+    if (lcmp__sshkey_from_text(&key,
+                               "ssh-ed25519",
                                "AAAAC3NzaC1lZDI1NTE5AAAAINdamAGCsQq31Uv+08lk"
                                "BzoO4XLz2qYjJa8CGmj3B1Ea",
                                &err) != 0)
@@ -71,12 +72,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (k = 0; k < 3; k++) {
                 const char *found = NULL;
 
-                rc = lcmp__signers_find(&found, signers, key, principals[i],
-                                        namespaces[j], times[k], &err);
+                rc = lcmp__signers_find(&found,
+                                        signers,
+                                        key,
+                                        principals[i],
+                                        namespaces[j],
+                                        times[k],
+                                        &err);
                 check_error(rc, &err);
                 if ((rc == 0) != (found != NULL) ||
-                    (rc != 0 && rc != LCMP_EVERIFY))
-                {
+                    (rc != 0 && rc != LCMP_EVERIFY)) {
                     abort();
                 }
             }

@@ -57,8 +57,7 @@ static int armor(lcmp_buf *out, const uint8_t *blob, size_t len)
         size_t n = b64.size - i < 70 ? b64.size - i : 70;
 
         if (lcmp__buf_put(out, b64.ptr + i, n) < 0 ||
-            lcmp__buf_puts(out, "\n") < 0)
-        {
+            lcmp__buf_puts(out, "\n") < 0) {
             goto done;
         }
     }
@@ -87,8 +86,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto done;
     }
     lcmp_error_clear(&err);
-    if (lcmp_signers_load_buffer(&signers, (const uint8_t *)SIGNERS,
-                                 sizeof(SIGNERS) - 1, "fuzz", &err) != 0)
+    if (lcmp_signers_load_buffer(&signers,
+                                 (const uint8_t *)SIGNERS,
+                                 sizeof(SIGNERS) - 1,
+                                 "fuzz",
+                                 &err) != 0)
     {
         abort();
     }
@@ -100,32 +102,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     if (sig != NULL) {
-        if (sig->ns[0] == '\0' || sig->key == NULL || sig->key->pkey == NULL)
-        {
+        if (sig->ns[0] == '\0' || sig->key == NULL || sig->key->pkey == NULL) {
             abort();
         }
         lcmp__sshkey_fingerprint(fpr, sig->key);
         if (strncmp(fpr, "SHA256:", 7) != 0 || strlen(fpr) != 50) {
             abort();
         }
-        rc = lcmp__sshsig_check(sig, (const uint8_t *)MSG, strlen(MSG),
-                                sig->ns, &err);
+        rc = lcmp__sshsig_check(
+            sig, (const uint8_t *)MSG, strlen(MSG), sig->ns, &err);
         check_error(rc, &err);
-        rc = lcmp__sshsig_check(sig, (const uint8_t *)MSG, strlen(MSG), "git",
+        rc = lcmp__sshsig_check(
+            sig, (const uint8_t *)MSG, strlen(MSG), "git", &err);
+        check_error(rc, &err);
+        rc = lcmp__signers_find(&found,
+                                signers,
+                                sig->key,
+                                NULL,
+                                sig->ns,
+                                (int64_t)20454 * 86400,
                                 &err);
         check_error(rc, &err);
-        rc = lcmp__signers_find(&found, signers, sig->key, NULL, sig->ns,
-                                (int64_t)20454 * 86400, &err);
-        check_error(rc, &err);
-        rc = lcmp__signers_find(&found, signers, sig->key, "gem-x", "file",
-                                0, &err);
+        rc = lcmp__signers_find(
+            &found, signers, sig->key, "gem-x", "file", 0, &err);
         check_error(rc, &err);
     }
 
-    rc = lcmp_sshsig_verify(&principal, &fp, signers, text.ptr, text.size,
-                            (const uint8_t *)MSG, strlen(MSG),
-                            sig != NULL ? sig->ns : "file", NULL,
-                            (int64_t)20454 * 86400, &err);
+    rc = lcmp_sshsig_verify(&principal,
+                            &fp,
+                            signers,
+                            text.ptr,
+                            text.size,
+                            (const uint8_t *)MSG,
+                            strlen(MSG),
+                            sig != NULL ? sig->ns : "file",
+                            NULL,
+                            (int64_t)20454 * 86400,
+                            &err);
     check_error(rc, &err);
     if (rc == 0 && (principal.ptr == NULL || fp.ptr == NULL)) {
         abort();

@@ -893,8 +893,7 @@ static int rule_members(const json_t *v, lcmp__op op, lcmp__jpath *p)
     const char *key;
     json_t *m;
 
-    json_object_foreach((json_t *)v, key, m)
-    {
+    json_object_foreach ((json_t *)v, key, m) {
         int ok = 1;
 
         if (strcmp(key, "values") == 0) {
@@ -1148,8 +1147,7 @@ load_mappings(lcmp__control *c, loader *ld, const json_t *v, lcmp__jpath *p)
     if (c->mappings == NULL) {
         return no_memory(ld, p);
     }
-    json_object_foreach((json_t *)v, key, ids)
-    {
+    json_object_foreach ((json_t *)v, key, ids) {
         lcmp__mapping *m = &c->mappings[n++];
 
         if (!lcmp__is_identifier(key)) {
@@ -1183,8 +1181,7 @@ load_params(lcmp__control *c, loader *ld, const json_t *v, lcmp__jpath *p)
         return no_memory(ld, p);
     }
     old = lcmp__jpath_push(p, "params");
-    json_object_foreach(obj, name, def)
-    {
+    json_object_foreach (obj, name, def) {
         pold = lcmp__jpath_push(p, name);
         rc = load_param(&c->params[c->nparams++], ld, name, def, p);
         lcmp__jpath_pop(p, pold);
@@ -1213,8 +1210,7 @@ load_facts(lcmp__control *c, loader *ld, const json_t *v, lcmp__jpath *p)
         return no_memory(ld, p);
     }
     old = lcmp__jpath_push(p, "facts");
-    json_object_foreach(obj, name, def)
-    {
+    json_object_foreach (obj, name, def) {
         pold = lcmp__jpath_push(p, name);
         rc = load_fact(&c->facts[c->nfacts++], ld, name, def, p);
         lcmp__jpath_pop(p, pold);
@@ -1799,8 +1795,7 @@ static int load_profile_params(lcmp__profile_def *pd,
     size_t total = 0, old, pold;
     int rc = 0;
 
-    json_object_foreach((json_t *)v, id, set)
-    {
+    json_object_foreach ((json_t *)v, id, set) {
         if (!json_is_object(set)) {
             return lcmp__jpath_error_at(p,
                                         id,
@@ -1814,8 +1809,7 @@ static int load_profile_params(lcmp__profile_def *pd,
     if (pd->params == NULL) {
         return no_memory(ld, p);
     }
-    json_object_foreach((json_t *)v, id, set)
-    {
+    json_object_foreach ((json_t *)v, id, set) {
         size_t c = lcmp__baseline_find(b, id);
 
         if (c == SIZE_MAX) {
@@ -1826,8 +1820,7 @@ static int load_profile_params(lcmp__profile_def *pd,
                 p, id, LCMP_EINVALID, "unknown control '%s'", id);
         }
         old = lcmp__jpath_push(p, id);
-        json_object_foreach(set, name, value)
-        {
+        json_object_foreach (set, name, value) {
             lcmp__param_set *ps = &pd->params[pd->nparams];
 
             ps->control = c;
@@ -2293,7 +2286,8 @@ int lcmp_baseline_validate(lcmp_problems **out,
         rc = lcmp__oscal_baseline_probe(&ob, reader, opts, &oerr);
         lcmp_baseline_free(ob);
         if (rc < 0 && (rc == LCMP_ENOMEM || rc == LCMP_EIO ||
-                       rc == LCMP_ECRYPTO || rc == LCMP_ERROR)) {
+                       rc == LCMP_ECRYPTO || rc == LCMP_ERROR))
+        {
             lcmp_problems_free(problems);
             if (err != NULL) {
                 *err = oerr;

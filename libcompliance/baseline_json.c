@@ -68,8 +68,7 @@ int lcmp__baseline_compare(size_t *added,
     {
         goto done;
     }
-    json_object_foreach(a, key, v)
-    {
+    json_object_foreach (a, key, v) {
         const json_t *w = json_object_get(b, key);
 
         if (w == NULL) {
@@ -78,8 +77,7 @@ int lcmp__baseline_compare(size_t *added,
             (*changed)++;
         }
     }
-    json_object_foreach(b, key, v)
-    {
+    json_object_foreach (b, key, v) {
         if (json_object_get(a, key) == NULL) {
             (*added)++;
         }

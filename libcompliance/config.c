@@ -149,8 +149,7 @@ int lcmp__config_parse(lcmp_config **out,
         rc = lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
         goto done;
     }
-    json_object_foreach(doc, key, v)
-    {
+    json_object_foreach (doc, key, v) {
         size_t i = key_index(key);
 
         if (strcmp(key, "max_fetch_bytes") == 0) {

@@ -8,9 +8,9 @@
  * order with controls[i].index == i; `exceptions` is in file order with
  * exceptions[i].index == i. `by_id` holds the control indices sorted by id
  * and `exceptions_by_id` the exception indices sorted by control id; both
- * live in one allocation (by_id's). Ids are unique in both halves: JSON_REJECT_DUPLICATES refuses a
- * repeated control and the loader a second exception for one control.
- * Loading is O(n log n), lookups O(log n).
+ * live in one allocation (by_id's). Ids are unique in both halves:
+ * JSON_REJECT_DUPLICATES refuses a repeated control and the loader a second
+ * exception for one control. Loading is O(n log n), lookups O(log n).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -104,8 +104,7 @@ static int load_facts(const json_t *facts, lcmp__jpath *p)
     json_t *value;
     int rc = 0;
 
-    json_object_foreach((json_t *)facts, name, value)
-    {
+    json_object_foreach ((json_t *)facts, name, value) {
         size_t old = lcmp__jpath_push(p, name);
 
         if (!lcmp__is_identifier(name)) {
@@ -249,8 +248,7 @@ load_controls(lcmp_declaration *d, const json_t *controls, lcmp__jpath *p)
         return lcmp__jpath_error(p, LCMP_ENOMEM, "out of memory");
     }
     /* jansson iterates an object in insertion order, i.e. file order */
-    json_object_foreach((json_t *)controls, id, value)
-    {
+    json_object_foreach ((json_t *)controls, id, value) {
         lcmp__decl_control *c = &d->controls[i];
         size_t old = lcmp__jpath_push(p, id);
 

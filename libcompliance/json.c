@@ -24,7 +24,8 @@ int lcmp_load_options_init(lcmp_load_options *opts, unsigned int version)
 }
 
 int lcmp__json_limits_from(lcmp__json_limits *out,
-                           const lcmp_load_options *opts, lcmp_error *err)
+                           const lcmp_load_options *opts,
+                           lcmp_error *err)
 {
     out->max_size = LCMP__DEFAULT_MAX_FILE_SIZE;
     out->max_depth = LCMP__DEFAULT_MAX_DEPTH;
@@ -32,7 +33,10 @@ int lcmp__json_limits_from(lcmp__json_limits *out,
         return 0;
     }
     if (opts->version != LCMP_LOAD_OPTIONS_VERSION) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
                                "unknown load options version %u",
                                opts->version);
     }
@@ -68,8 +72,11 @@ static void position(const uint8_t *buf, size_t at, int *line, int *col)
  * third of the library's overhead over jansson, so the position is only
  * worked out when the limit is hit.
  */
-static int check_depth(const uint8_t *buf, size_t len, unsigned int max,
-                       const char *source, lcmp_error *err)
+static int check_depth(const uint8_t *buf,
+                       size_t len,
+                       unsigned int max,
+                       const char *source,
+                       lcmp_error *err)
 {
     unsigned int depth = 0;
     size_t i = 0;
@@ -89,8 +96,12 @@ static int check_depth(const uint8_t *buf, size_t len, unsigned int max,
                 int line, col;
 
                 position(buf, i, &line, &col);
-                lcmp__error_set(err, LCMP_ELIMIT, source, NULL,
-                                "nesting deeper than %u levels", max);
+                lcmp__error_set(err,
+                                LCMP_ELIMIT,
+                                source,
+                                NULL,
+                                "nesting deeper than %u levels",
+                                max);
                 if (err != NULL) {
                     err->line = line;
                     err->column = col;
@@ -105,8 +116,11 @@ static int check_depth(const uint8_t *buf, size_t len, unsigned int max,
     return 0;
 }
 
-int lcmp__json_parse(json_t **out, const uint8_t *buf, size_t len,
-                     const char *source, const lcmp__json_limits *lim,
+int lcmp__json_parse(json_t **out,
+                     const uint8_t *buf,
+                     size_t len,
+                     const char *source,
+                     const lcmp__json_limits *lim,
                      lcmp_error *err)
 {
     lcmp__json_limits def = {LCMP__DEFAULT_MAX_FILE_SIZE,
@@ -123,11 +137,14 @@ int lcmp__json_parse(json_t **out, const uint8_t *buf, size_t len,
         lim = &def;
     }
     if (buf == NULL && len > 0) {
-        return lcmp__error_set(err, LCMP_EINVALID, source, NULL,
-                               "no input buffer");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, source, NULL, "no input buffer");
     }
     if (len > lim->max_size) {
-        return lcmp__error_set(err, LCMP_ELIMIT, source, NULL,
+        return lcmp__error_set(err,
+                               LCMP_ELIMIT,
+                               source,
+                               NULL,
                                "file is larger than %zu bytes",
                                lim->max_size);
     }
@@ -136,7 +153,9 @@ int lcmp__json_parse(json_t **out, const uint8_t *buf, size_t len,
         return rc;
     }
     root = json_loadb((const char *)(buf != NULL ? buf : (const uint8_t *)""),
-                      len, JSON_REJECT_DUPLICATES, &jerr);
+                      len,
+                      JSON_REJECT_DUPLICATES,
+                      &jerr);
     if (root == NULL) {
         char text[JSON_ERROR_TEXT_LENGTH];
 
@@ -158,8 +177,10 @@ int lcmp__json_parse(json_t **out, const uint8_t *buf, size_t len,
     return 0;
 }
 
-int lcmp__json_load_file(json_t **out, const char *path,
-                         const lcmp__json_limits *lim, lcmp_error *err)
+int lcmp__json_load_file(json_t **out,
+                         const char *path,
+                         const lcmp__json_limits *lim,
+                         lcmp_error *err)
 {
     lcmp__json_limits def = {LCMP__DEFAULT_MAX_FILE_SIZE,
                              LCMP__DEFAULT_MAX_DEPTH};
@@ -172,8 +193,8 @@ int lcmp__json_load_file(json_t **out, const char *path,
     }
     rc = lcmp__file_read(&buf, path, lim->max_size, err);
     if (rc == 0) {
-        rc = lcmp__json_parse(out, (const uint8_t *)buf.ptr, buf.size, path,
-                              lim, err);
+        rc = lcmp__json_parse(
+            out, (const uint8_t *)buf.ptr, buf.size, path, lim, err);
     }
     lcmp_buf_dispose(&buf);
     return rc;
@@ -245,8 +266,11 @@ int lcmp__jpath_error(lcmp__jpath *p, int code, const char *fmt, ...)
     return code;
 }
 
-int lcmp__jpath_error_at(lcmp__jpath *p, const char *key, int code,
-                         const char *fmt, ...)
+int lcmp__jpath_error_at(lcmp__jpath *p,
+                         const char *key,
+                         int code,
+                         const char *fmt,
+                         ...)
 {
     size_t old = lcmp__jpath_push(p, key);
     va_list ap;
@@ -293,29 +317,31 @@ int lcmp__is_identifier(const char *s)
         int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= '0' && c <= '9');
 
-        if (i >= 64 || (!alnum && (i == 0 || (c != '.' && c != '_' &&
-                                              c != '-')))) {
+        if (i >= 64 ||
+            (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))) {
             return 0;
         }
     }
     return 1;
 }
 
-int lcmp__json_expect_object(const json_t *v, const char *const *allowed,
+int lcmp__json_expect_object(const json_t *v,
+                             const char *const *allowed,
                              lcmp__jpath *p)
 {
     const char *key;
     json_t *value;
 
     if (!json_is_object(v)) {
-        return lcmp__jpath_error(p, LCMP_EPARSE,
+        return lcmp__jpath_error(p,
+                                 LCMP_EPARSE,
                                  "expected an object, got %s",
                                  lcmp__json_type_name(v));
     }
     if (allowed == NULL) {
         return 0;
     }
-    json_object_foreach((json_t *)v, key, value) {
+    json_object_foreach ((json_t *)v, key, value) {
         size_t i;
 
         for (i = 0; allowed[i] != NULL; i++) {
@@ -324,16 +350,19 @@ int lcmp__json_expect_object(const json_t *v, const char *const *allowed,
             }
         }
         if (allowed[i] == NULL) {
-            return lcmp__jpath_error_at(p, key, LCMP_EPARSE,
-                                        "unknown member '%s'", key);
+            return lcmp__jpath_error_at(
+                p, key, LCMP_EPARSE, "unknown member '%s'", key);
         }
     }
     return 0;
 }
 
 /* The member, NULL when absent; `rc` receives an error when required. */
-static json_t *member(int *rc, const json_t *obj, const char *key,
-                      int required, lcmp__jpath *p)
+static json_t *member(int *rc,
+                      const json_t *obj,
+                      const char *key,
+                      int required,
+                      lcmp__jpath *p)
 {
     json_t *v = json_object_get(obj, key);
 
@@ -344,15 +373,22 @@ static json_t *member(int *rc, const json_t *obj, const char *key,
     return v;
 }
 
-static int wrong_type(const json_t *v, const char *key, const char *want,
-                      lcmp__jpath *p)
+static int
+wrong_type(const json_t *v, const char *key, const char *want, lcmp__jpath *p)
 {
-    return lcmp__jpath_error_at(p, key, LCMP_EPARSE, "expected %s, got %s",
-                                want, lcmp__json_type_name(v));
+    return lcmp__jpath_error_at(p,
+                                key,
+                                LCMP_EPARSE,
+                                "expected %s, got %s",
+                                want,
+                                lcmp__json_type_name(v));
 }
 
-int lcmp__json_get_string(const char **out, const json_t *obj,
-                          const char *key, int required, lcmp__jpath *p)
+int lcmp__json_get_string(const char **out,
+                          const json_t *obj,
+                          const char *key,
+                          int required,
+                          lcmp__jpath *p)
 {
     int rc;
     json_t *v = member(&rc, obj, key, required, p);
@@ -367,8 +403,11 @@ int lcmp__json_get_string(const char **out, const json_t *obj,
     return 0;
 }
 
-int lcmp__json_get_id(const char **out, const json_t *obj, const char *key,
-                      int required, lcmp__jpath *p)
+int lcmp__json_get_id(const char **out,
+                      const json_t *obj,
+                      const char *key,
+                      int required,
+                      lcmp__jpath *p)
 {
     const char *s = NULL;
     int rc = lcmp__json_get_string(&s, obj, key, required, p);
@@ -377,15 +416,18 @@ int lcmp__json_get_id(const char **out, const json_t *obj, const char *key,
         return rc;
     }
     if (!lcmp__is_identifier(s)) {
-        return lcmp__jpath_error_at(p, key, LCMP_EPARSE,
-                                    "invalid identifier '%s'", s);
+        return lcmp__jpath_error_at(
+            p, key, LCMP_EPARSE, "invalid identifier '%s'", s);
     }
     *out = s;
     return 0;
 }
 
-int lcmp__json_get_bool(int *out, const json_t *obj, const char *key,
-                        int required, lcmp__jpath *p)
+int lcmp__json_get_bool(int *out,
+                        const json_t *obj,
+                        const char *key,
+                        int required,
+                        lcmp__jpath *p)
 {
     int rc;
     json_t *v = member(&rc, obj, key, required, p);
@@ -400,8 +442,11 @@ int lcmp__json_get_bool(int *out, const json_t *obj, const char *key,
     return 0;
 }
 
-int lcmp__json_get_int(int64_t *out, const json_t *obj, const char *key,
-                       int required, lcmp__jpath *p)
+int lcmp__json_get_int(int64_t *out,
+                       const json_t *obj,
+                       const char *key,
+                       int required,
+                       lcmp__jpath *p)
 {
     int rc;
     json_t *v = member(&rc, obj, key, required, p);
@@ -416,8 +461,11 @@ int lcmp__json_get_int(int64_t *out, const json_t *obj, const char *key,
     return 0;
 }
 
-int lcmp__json_get_number(double *out, const json_t *obj, const char *key,
-                          int required, lcmp__jpath *p)
+int lcmp__json_get_number(double *out,
+                          const json_t *obj,
+                          const char *key,
+                          int required,
+                          lcmp__jpath *p)
 {
     int rc;
     json_t *v = member(&rc, obj, key, required, p);
@@ -432,8 +480,11 @@ int lcmp__json_get_number(double *out, const json_t *obj, const char *key,
     return 0;
 }
 
-int lcmp__json_get_date(int32_t *out, const json_t *obj, const char *key,
-                        int required, lcmp__jpath *p)
+int lcmp__json_get_date(int32_t *out,
+                        const json_t *obj,
+                        const char *key,
+                        int required,
+                        lcmp__jpath *p)
 {
     const char *s = NULL;
     int rc = lcmp__json_get_string(&s, obj, key, required, p);
@@ -442,15 +493,17 @@ int lcmp__json_get_date(int32_t *out, const json_t *obj, const char *key,
         return rc;
     }
     if (lcmp__date_parse(out, s) < 0) {
-        return lcmp__jpath_error_at(p, key, LCMP_EPARSE,
-                                    "invalid date '%s': expected YYYY-MM-DD",
-                                    s);
+        return lcmp__jpath_error_at(
+            p, key, LCMP_EPARSE, "invalid date '%s': expected YYYY-MM-DD", s);
     }
     return 0;
 }
 
-int lcmp__json_get_array(json_t **out, const json_t *obj, const char *key,
-                         int required, lcmp__jpath *p)
+int lcmp__json_get_array(json_t **out,
+                         const json_t *obj,
+                         const char *key,
+                         int required,
+                         lcmp__jpath *p)
 {
     int rc;
     json_t *v = member(&rc, obj, key, required, p);
@@ -465,8 +518,11 @@ int lcmp__json_get_array(json_t **out, const json_t *obj, const char *key,
     return 0;
 }
 
-int lcmp__json_get_object(json_t **out, const json_t *obj, const char *key,
-                          int required, lcmp__jpath *p)
+int lcmp__json_get_object(json_t **out,
+                          const json_t *obj,
+                          const char *key,
+                          int required,
+                          lcmp__jpath *p)
 {
     int rc;
     json_t *v = member(&rc, obj, key, required, p);
@@ -527,13 +583,17 @@ static int check_unique(const char **list, size_t n, lcmp__jpath *p)
         return 0;
     }
     snprintf(idx, sizeof(idx), "%zu", dup);
-    return lcmp__jpath_error_at(p, idx, LCMP_EPARSE, "duplicate entry '%s'",
-                                list[dup]);
+    return lcmp__jpath_error_at(
+        p, idx, LCMP_EPARSE, "duplicate entry '%s'", list[dup]);
 }
 
-int lcmp__json_get_strings(const char ***out, size_t *count,
-                           const json_t *obj, const char *key, int required,
-                           int ids, lcmp__jpath *p)
+int lcmp__json_get_strings(const char ***out,
+                           size_t *count,
+                           const json_t *obj,
+                           const char *key,
+                           int required,
+                           int ids,
+                           lcmp__jpath *p)
 {
     json_t *arr = NULL;
     const char **list = NULL;
@@ -557,15 +617,17 @@ int lcmp__json_get_strings(const char ***out, size_t *count,
 
         snprintf(idx, sizeof(idx), "%zu", i);
         if (!json_is_string(v)) {
-            rc = lcmp__jpath_error_at(p, idx, LCMP_EPARSE,
+            rc = lcmp__jpath_error_at(p,
+                                      idx,
+                                      LCMP_EPARSE,
                                       "expected a string, got %s",
                                       lcmp__json_type_name(v));
             goto fail;
         }
         list[i] = json_string_value(v);
         if (ids && !lcmp__is_identifier(list[i])) {
-            rc = lcmp__jpath_error_at(p, idx, LCMP_EPARSE,
-                                      "invalid identifier '%s'", list[i]);
+            rc = lcmp__jpath_error_at(
+                p, idx, LCMP_EPARSE, "invalid identifier '%s'", list[i]);
             goto fail;
         }
     }

@@ -301,7 +301,8 @@ static int write_private_file(const char *path,
     int rc = lcmp_file_write_atomic(path, data, len, 0600, 0, err);
 
     if (rc == LCMP_EINVALID && err != NULL &&
-        strcmp(err->message, "already exists") == 0) {
+        strcmp(err->message, "already exists") == 0)
+    {
         rc = lcmp__error_set(err,
                              LCMP_EINVALID,
                              path,

@@ -72,18 +72,14 @@ typedef enum {
     LCMP__OP_MAX_AGE
 } lcmp__op;
 
-typedef enum {
-    LCMP__UNIT_NONE,
-    LCMP__UNIT_DAYS,
-    LCMP__UNIT_MONTHS
-} lcmp__unit;
+typedef enum { LCMP__UNIT_NONE, LCMP__UNIT_DAYS, LCMP__UNIT_MONTHS } lcmp__unit;
 
 typedef struct lcmp__rule {
     lcmp__op op;
-    size_t fact;   /* index into the control's facts */
-    int has_param; /* operand is a parameter of the control */
-    size_t param;  /* index into the control's params */
-    lcmp__value value; /* literal operand (not for IN) */
+    size_t fact;         /* index into the control's facts */
+    int has_param;       /* operand is a parameter of the control */
+    size_t param;        /* index into the control's params */
+    lcmp__value value;   /* literal operand (not for IN) */
     const char **values; /* IN */
     size_t nvalues;
     lcmp__unit unit; /* MAX_AGE */
@@ -192,8 +188,8 @@ struct lcmp_profile {
 };
 
 /* Effective value of parameter `param` of the profile's k-th control. */
-const lcmp__value *lcmp__profile_param(const lcmp_profile *p, size_t k,
-                                       size_t param);
+const lcmp__value *
+lcmp__profile_param(const lcmp_profile *p, size_t k, size_t param);
 
 typedef enum {
     LCMP__STATUS_IMPLEMENTED,
@@ -251,9 +247,9 @@ struct lcmp_declaration {
 };
 
 /* Lookups by control id; NULL when absent. O(log n). */
-const lcmp__decl_control *
-lcmp__declaration_find(const lcmp_declaration *d, const char *id);
-const lcmp__exception *
-lcmp__declaration_exception(const lcmp_declaration *d, const char *id);
+const lcmp__decl_control *lcmp__declaration_find(const lcmp_declaration *d,
+                                                 const char *id);
+const lcmp__exception *lcmp__declaration_exception(const lcmp_declaration *d,
+                                                   const char *id);
 
 #endif

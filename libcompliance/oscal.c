@@ -329,7 +329,7 @@ static int follow_resource(const char **out,
     const json_t *res = NULL, *v, *rlinks, *pick = NULL;
     size_t k;
 
-    json_array_foreach(
+    json_array_foreach (
         json_object_get(json_object_get(doc->body, "back-matter"), "resources"),
         k,
         v)
@@ -352,8 +352,7 @@ static int follow_resource(const char **out,
                                  "(embedded base64 content is not read)",
                                  uuid);
     }
-    json_array_foreach(rlinks, k, v)
-    {
+    json_array_foreach (rlinks, k, v) {
         const char *href = get_str(v, "href");
 
         if (href != NULL && mapped(ctx, href) != NULL) {
@@ -362,8 +361,7 @@ static int follow_resource(const char **out,
         }
     }
     /* a JSON rlink first, by media type, then by name, then the first */
-    json_array_foreach(rlinks, k, v)
-    {
+    json_array_foreach (rlinks, k, v) {
         const char *mt = get_str(v, "media-type");
 
         if (pick == NULL && get_str(v, "href") != NULL && mt != NULL &&
@@ -372,16 +370,14 @@ static int follow_resource(const char **out,
             pick = v;
         }
     }
-    json_array_foreach(rlinks, k, v)
-    {
+    json_array_foreach (rlinks, k, v) {
         const char *href = get_str(v, "href");
 
         if (pick == NULL && href != NULL && ends_with(href, ".json")) {
             pick = v;
         }
     }
-    json_array_foreach(rlinks, k, v)
-    {
+    json_array_foreach (rlinks, k, v) {
         if (pick == NULL && get_str(v, "href") != NULL) {
             pick = v;
         }
@@ -513,8 +509,7 @@ static int check_document(lcmp__oscal_doc *d, lcmp__jpath *p)
                                  "expected an object, got %s",
                                  lcmp__json_type_name(d->root));
     }
-    json_object_foreach(d->root, key, v)
-    {
+    json_object_foreach (d->root, key, v) {
         if (strcmp(key, "catalog") == 0 || strcmp(key, "profile") == 0) {
             if (d->body != NULL) {
                 return lcmp__jpath_error(
@@ -788,8 +783,7 @@ static int walk_params(builder *b, const json_t *obj, size_t ctl)
         return rc;
     }
     old = lcmp__jpath_push(&b->p, "params");
-    json_array_foreach(params, k, v)
-    {
+    json_array_foreach (params, k, v) {
         lcmp__oscal_prm *pr;
         const char *id = NULL;
         size_t kold = lcmp__jpath_push_index(&b->p, k);
@@ -836,8 +830,7 @@ walk_controls(builder *b, const json_t *obj, size_t parent, size_t group)
         return rc;
     }
     old = lcmp__jpath_push(&b->p, "controls");
-    json_array_foreach(controls, k, c)
-    {
+    json_array_foreach (controls, k, c) {
         lcmp__oscal_index *ix = b->ix;
         const char *id = NULL, *title = NULL;
         size_t i, kold = lcmp__jpath_push_index(&b->p, k);
@@ -896,8 +889,7 @@ static int walk_groups(builder *b, const json_t *obj, size_t parent)
         return rc;
     }
     old = lcmp__jpath_push(&b->p, "groups");
-    json_array_foreach(groups, k, g)
-    {
+    json_array_foreach (groups, k, g) {
         lcmp__oscal_index *ix = b->ix;
         const char *id = NULL, *title = NULL;
         size_t gi, kold = lcmp__jpath_push_index(&b->p, k);
@@ -1160,8 +1152,7 @@ int lcmp__oscal_has_prop(const json_t *obj, const char *name, const char *value)
     json_t *v;
     size_t k;
 
-    json_array_foreach(json_object_get(obj, "props"), k, v)
-    {
+    json_array_foreach (json_object_get(obj, "props"), k, v) {
         const char *ns = get_str(v, "ns");
 
         if (get_str(v, "name") != NULL && get_str(v, "value") != NULL &&
@@ -1433,8 +1424,7 @@ static const char *publisher_of(const json_t *meta)
     const json_t *rp, *party;
     size_t k, j;
 
-    json_array_foreach(json_object_get(meta, "responsible-parties"), k, rp)
-    {
+    json_array_foreach (json_object_get(meta, "responsible-parties"), k, rp) {
         const char *uuid = json_string_value(
             json_array_get(json_object_get(rp, "party-uuids"), 0));
 
@@ -1443,8 +1433,7 @@ static const char *publisher_of(const json_t *meta)
         {
             continue;
         }
-        json_array_foreach(json_object_get(meta, "parties"), j, party)
-        {
+        json_array_foreach (json_object_get(meta, "parties"), j, party) {
             if (get_str(party, "uuid") != NULL &&
                 strcmp(get_str(party, "uuid"), uuid) == 0 &&
                 get_str(party, "name") != NULL)
@@ -1468,8 +1457,7 @@ static int param_value(lcmp_buf *b, const json_t *prm)
     json_t *v;
     size_t k;
 
-    json_array_foreach(json_object_get(prm, "values"), k, v)
-    {
+    json_array_foreach (json_object_get(prm, "values"), k, v) {
         if (json_string_value(v) == NULL) {
             continue;
         }
@@ -1500,8 +1488,7 @@ static int render_select(lcmp_buf *b,
     {
         return LCMP_ENOMEM;
     }
-    json_array_foreach(json_object_get(sel, "choice"), k, v)
-    {
+    json_array_foreach (json_object_get(sel, "choice"), k, v) {
         if (json_string_value(v) == NULL) {
             continue;
         }
@@ -1532,8 +1519,7 @@ static int render_param(lcmp_buf *b,
     }
     memcpy(key, id, idlen);
     key[idlen] = '\0';
-    json_array_foreach(json_object_get(ctl, "params"), k, v)
-    {
+    json_array_foreach (json_object_get(ctl, "params"), k, v) {
         if (get_str(v, "id") != NULL && strcmp(get_str(v, "id"), key) == 0) {
             prm = v;
             break;
@@ -1624,8 +1610,7 @@ static int render_part(lcmp_buf *b,
     size_t k;
     int i;
 
-    json_array_foreach(json_object_get(part, "props"), k, v)
-    {
+    json_array_foreach (json_object_get(part, "props"), k, v) {
         if (get_str(v, "name") != NULL &&
             strcmp(get_str(v, "name"), "label") == 0) {
             label = get_str(v, "value");
@@ -1649,8 +1634,7 @@ static int render_part(lcmp_buf *b,
             return LCMP_ENOMEM;
         }
     }
-    json_array_foreach(json_object_get(part, "parts"), k, v)
-    {
+    json_array_foreach (json_object_get(part, "parts"), k, v) {
         if (render_part(b, ix, ctl, v, level + 1) != 0) {
             return LCMP_ENOMEM;
         }
@@ -1665,8 +1649,7 @@ static int describe(lcmp_buf *b, const lcmp__oscal_index *ix, const json_t *ctl)
     json_t *v;
     size_t k, n = 0;
 
-    json_array_foreach(json_object_get(ctl, "parts"), k, v)
-    {
+    json_array_foreach (json_object_get(ctl, "parts"), k, v) {
         if (get_str(v, "name") != NULL &&
             strcmp(get_str(v, "name"), "statement") == 0 &&
             render_part(b, ix, ctl, v, 0) != 0)
@@ -1680,8 +1663,7 @@ static int describe(lcmp_buf *b, const lcmp__oscal_index *ix, const json_t *ctl)
     if (lcmp__buf_puts(b, "Withdrawn") != 0) {
         return LCMP_ENOMEM;
     }
-    json_array_foreach(json_object_get(ctl, "links"), k, v)
-    {
+    json_array_foreach (json_object_get(ctl, "links"), k, v) {
         const char *rel = get_str(v, "rel"), *href = get_str(v, "href");
 
         if (rel == NULL || href == NULL ||
@@ -1767,8 +1749,7 @@ static int translate_control(json_t **out,
     {
         goto done;
     }
-    json_array_foreach(json_object_get(ctl, "params"), k, prm)
-    {
+    json_array_foreach (json_object_get(ctl, "params"), k, prm) {
         const char *id = get_str(prm, "id");
         json_t *p = NULL;
 
@@ -2223,15 +2204,14 @@ static int profile_spec(prof_spec *spec,
         if (json_array_append_new(spec->ids, json_string(id)) != 0) {
             goto done;
         }
-        json_array_foreach(json_object_get(res->ctls[i].obj, "params"), k, prm)
+        json_array_foreach (json_object_get(res->ctls[i].obj, "params"), k, prm)
         {
             const char *pid = get_str(prm, "id");
             const json_t *bp = NULL, *v;
             size_t j;
 
-            json_array_foreach(
-                json_object_get(base->ctls[c].obj, "params"), j, v)
-            {
+            json_array_foreach (
+                json_object_get(base->ctls[c].obj, "params"), j, v) {
                 if (pid != NULL && get_str(v, "id") != NULL &&
                     strcmp(get_str(v, "id"), pid) == 0)
                 {
@@ -2418,8 +2398,7 @@ int lcmp__oscal_baseline_from_manifest(lcmp_baseline **out,
         goto done;
     }
     n = 0;
-    json_object_foreach(map, key, v)
-    {
+    json_object_foreach (map, key, v) {
         if (!json_is_string(v)) {
             pold = lcmp__jpath_push(&p, "hrefs");
             rc = lcmp__jpath_error_at(&p,
@@ -2457,8 +2436,7 @@ int lcmp__oscal_baseline_from_manifest(lcmp_baseline **out,
     /* the headline names controls of the catalog (checked here, so that
      * the error points into the manifest) */
     lcmp__jpath_pop(&p, old);
-    json_array_foreach(headline, n, v)
-    {
+    json_array_foreach (headline, n, v) {
         const char *id = json_string_value(v);
 
         if (id == NULL || lcmp__oscal_find_control(base, id) == SIZE_MAX) {
@@ -2477,8 +2455,7 @@ int lcmp__oscal_baseline_from_manifest(lcmp_baseline **out,
     }
     old = lcmp__jpath_push(&p, "oscal");
     pold = lcmp__jpath_push(&p, "profiles");
-    json_object_foreach(profs, key, v)
-    {
+    json_object_foreach (profs, key, v) {
         size_t kold = lcmp__jpath_push(&p, key);
         prof_spec *sp = &specs[nspecs++];
 

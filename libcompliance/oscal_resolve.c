@@ -170,8 +170,7 @@ static int reorder(json_t *obj, const char *const *order)
             goto done;
         }
     }
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach (obj, key, v) {
         if (json_object_get(tmp, key) == NULL &&
             json_object_set(tmp, key, v) != 0) {
             goto done;
@@ -303,8 +302,7 @@ static int apply_selector(resolver *r,
         return rc;
     }
     old = lcmp__jpath_push(&r->p, "with-ids");
-    json_array_foreach(ids, k, v)
-    {
+    json_array_foreach (ids, k, v) {
         kold = lcmp__jpath_push_index(&r->p, k);
         id = json_string_value(v);
         if (id == NULL) {
@@ -335,8 +333,7 @@ static int apply_selector(resolver *r,
     }
     lcmp__jpath_pop(&r->p, old);
     old = lcmp__jpath_push(&r->p, "matching");
-    json_array_foreach(matching, k, v)
-    {
+    json_array_foreach (matching, k, v) {
         kold = lcmp__jpath_push_index(&r->p, k);
         pattern = NULL;
         rc = lcmp__json_expect_object(v, match_allowed, &r->p);
@@ -375,8 +372,7 @@ static int apply_selectors(resolver *r,
     json_t *s;
     int rc = 0;
 
-    json_array_foreach(list, k, s)
-    {
+    json_array_foreach (list, k, s) {
         kold = lcmp__jpath_push_index(&r->p, k);
         rc = apply_selector(r, im, m, s, key[0] == 'i');
         lcmp__jpath_pop(&r->p, kold);
@@ -552,8 +548,7 @@ copy_except(const json_t *src, const char *skip1, const char *skip2)
     if (copy == NULL) {
         return NULL;
     }
-    json_object_foreach((json_t *)src, key, v)
-    {
+    json_object_foreach ((json_t *)src, key, v) {
         if (str_eq(key, skip1) || str_eq(key, skip2)) {
             continue;
         }
@@ -578,8 +573,7 @@ static int emit_controls(resolver *r, json_t *out, const json_t *src)
     json_t *c;
     int rc;
 
-    json_array_foreach(src, k, c)
-    {
+    json_array_foreach (src, k, c) {
         size_t i = r->next;
         json_t *copy, *kids;
 
@@ -654,15 +648,13 @@ static int add_group(json_t *list, json_t *g)
     int rc = 0;
 
     if (id != NULL) {
-        json_array_foreach(list, k, other)
-        {
+        json_array_foreach (list, k, other) {
             if (!str_eq(get_str(other, "id"), id)) {
                 continue;
             }
             rc =
                 append_items(other, "controls", json_object_get(g, "controls"));
-            json_array_foreach(json_object_get(g, "groups"), j, sub)
-            {
+            json_array_foreach (json_object_get(g, "groups"), j, sub) {
                 json_t *subs = json_object_get(other, "groups");
 
                 if (rc < 0) {
@@ -708,8 +700,7 @@ static int emit_group(resolver *r, json_t **out, const json_t *g)
     if (rc < 0) {
         goto done;
     }
-    json_array_foreach(json_object_get(g, "groups"), k, sg)
-    {
+    json_array_foreach (json_object_get(g, "groups"), k, sg) {
         rc = emit_group(r, &got, sg);
         if (rc == 0 && got != NULL) {
             rc = add_group(subs, got);
@@ -751,15 +742,13 @@ static int emit_flat_group(resolver *r, const json_t *g)
     size_t k;
     int rc;
 
-    json_array_foreach(json_object_get(g, "params"), k, sg)
-    {
+    json_array_foreach (json_object_get(g, "params"), k, sg) {
         if (json_array_append(r->params, sg) != 0) {
             return no_memory(r);
         }
     }
     rc = emit_controls(r, r->controls, json_object_get(g, "controls"));
-    json_array_foreach(json_object_get(g, "groups"), k, sg)
-    {
+    json_array_foreach (json_object_get(g, "groups"), k, sg) {
         if (rc < 0) {
             break;
         }
@@ -776,16 +765,14 @@ static int emit_import(resolver *r, const import *im)
 
     r->cur = im;
     r->next = 0;
-    json_array_foreach(json_object_get(im->catalog, "params"), k, g)
-    {
+    json_array_foreach (json_object_get(im->catalog, "params"), k, g) {
         if (json_array_append(r->params, g) != 0) {
             return no_memory(r);
         }
     }
     rc =
         emit_controls(r, r->controls, json_object_get(im->catalog, "controls"));
-    json_array_foreach(json_object_get(im->catalog, "groups"), k, g)
-    {
+    json_array_foreach (json_object_get(im->catalog, "groups"), k, g) {
         if (rc < 0) {
             break;
         }
@@ -904,8 +891,7 @@ static int add_oparams(resolver *r, const json_t *params, size_t o)
     json_t *v;
     size_t k;
 
-    json_array_foreach(params, k, v)
-    {
+    json_array_foreach (params, k, v) {
         const char *id = get_str(v, "id");
 
         if (id == NULL) {
@@ -934,8 +920,7 @@ static int index_controls(resolver *r, json_t *controls)
     size_t k;
     int rc = 0;
 
-    json_array_foreach(controls, k, c)
-    {
+    json_array_foreach (controls, k, c) {
         rc = add_owner(r, c, 1);
         if (rc == 0) {
             rc = add_oparams(r, json_object_get(c, "params"), r->nowners - 1);
@@ -956,8 +941,7 @@ static int index_groups(resolver *r, json_t *groups)
     size_t k;
     int rc = 0;
 
-    json_array_foreach(groups, k, g)
-    {
+    json_array_foreach (groups, k, g) {
         rc = add_owner(r, g, 0);
         if (rc == 0) {
             rc = add_oparams(r, json_object_get(g, "params"), r->nowners - 1);
@@ -1044,8 +1028,7 @@ static int privatise(resolver *r, size_t o)
     if (tmp == NULL) {
         return no_memory(r);
     }
-    json_object_foreach(w->obj, key, v)
-    {
+    json_object_foreach (w->obj, key, v) {
         /* a control's children are owners of their own */
         json_t *c = str_eq(key, "controls") || str_eq(key, "groups")
                         ? json_incref(v)
@@ -1071,8 +1054,7 @@ static size_t find_by_id(const json_t *a, const char *id)
     size_t k;
     json_t *v;
 
-    json_array_foreach(a, k, v)
-    {
+    json_array_foreach (a, k, v) {
         if (str_eq(get_str(v, "id"), id)) {
             return k;
         }
@@ -1093,13 +1075,11 @@ static int add_or_replace(json_t *obj, const char *key, const json_t *items)
             return LCMP_ENOMEM;
         }
     }
-    json_array_foreach(items, k, v)
-    {
+    json_array_foreach (items, k, v) {
         const char *uuid = get_str(v, "uuid");
         int replaced = 0;
 
-        json_array_foreach(dst, j, w)
-        {
+        json_array_foreach (dst, j, w) {
             if (uuid != NULL && str_eq(get_str(w, "uuid"), uuid)) {
                 if (json_array_set(dst, j, v) != 0) {
                     return LCMP_ENOMEM;
@@ -1347,8 +1327,7 @@ static int find_part(target *t, json_t *container, const char *id)
     json_t *parts = json_object_get(container, "parts"), *v;
     size_t k;
 
-    json_array_foreach(parts, k, v)
-    {
+    json_array_foreach (parts, k, v) {
         if (str_eq(get_str(v, "id"), id)) {
             t->obj = v;
             t->container = container;
@@ -1382,8 +1361,7 @@ insert_items(json_t *obj, const char *key, const json_t *items, size_t at)
     if (at > json_array_size(dst)) {
         at = json_array_size(dst);
     }
-    json_array_foreach(items, k, v)
-    {
+    json_array_foreach (items, k, v) {
         if (json_array_insert(dst, at + k, v) != 0) {
             return LCMP_ENOMEM;
         }
@@ -1562,8 +1540,7 @@ static int apply_alter(resolver *r,
     }
     ctl = r->owners[hit->owner].obj;
     old = lcmp__jpath_push(&r->p, "removes");
-    json_array_foreach(removes, k, v)
-    {
+    json_array_foreach (removes, k, v) {
         kold = lcmp__jpath_push_index(&r->p, k);
         rc = apply_remove(r, ctl, v);
         lcmp__jpath_pop(&r->p, kold);
@@ -1573,8 +1550,7 @@ static int apply_alter(resolver *r,
     }
     lcmp__jpath_pop(&r->p, old);
     old = lcmp__jpath_push(&r->p, "adds");
-    json_array_foreach(adds, k, v)
-    {
+    json_array_foreach (adds, k, v) {
         kold = lcmp__jpath_push_index(&r->p, k);
         rc = apply_add(r, ctl, v);
         lcmp__jpath_pop(&r->p, kold);
@@ -1613,8 +1589,7 @@ static int modify(resolver *r, const json_t *profile, json_t *catalog)
     if (rc == 0) {
         size_t sold = lcmp__jpath_push(&r->p, "set-parameters");
 
-        json_array_foreach(sets, k, v)
-        {
+        json_array_foreach (sets, k, v) {
             kold = lcmp__jpath_push_index(&r->p, k);
             rc = set_parameter(r, v);
             lcmp__jpath_pop(&r->p, kold);
@@ -1627,8 +1602,7 @@ static int modify(resolver *r, const json_t *profile, json_t *catalog)
     if (rc == 0) {
         size_t aold = lcmp__jpath_push(&r->p, "alters");
 
-        json_array_foreach(alters, k, v)
-        {
+        json_array_foreach (alters, k, v) {
             kold = lcmp__jpath_push_index(&r->p, k);
             rc = apply_alter(r, ctls, nctls, v);
             lcmp__jpath_pop(&r->p, kold);
@@ -1724,15 +1698,13 @@ static int scan(resolver *r, const json_t *v)
         return scan_string(r, json_string_value(v));
     }
     if (json_is_object(v)) {
-        json_object_foreach((json_t *)v, key, m)
-        {
+        json_object_foreach ((json_t *)v, key, m) {
             if (scan(r, m) != 0) {
                 return LCMP_ENOMEM;
             }
         }
     } else if (json_is_array(v)) {
-        json_array_foreach(v, k, m)
-        {
+        json_array_foreach (v, k, m) {
             if (scan(r, m) != 0) {
                 return LCMP_ENOMEM;
             }
@@ -1804,8 +1776,7 @@ collect_resources(res **list, size_t *n, size_t *alloc, const json_t *holder)
     json_t *bm = json_object_get(holder, "back-matter"), *v;
     size_t k;
 
-    json_array_foreach(json_object_get(bm, "resources"), k, v)
-    {
+    json_array_foreach (json_object_get(bm, "resources"), k, v) {
         const char *uuid = get_str(v, "uuid");
 
         if (uuid == NULL) {
@@ -1916,8 +1887,7 @@ prune_params(resolver *r, json_t *catalog, const ref *refs, size_t nrefs)
         return no_memory(r);
     }
     sort(r->set_ids, r->nset_ids, sizeof(*r->set_ids), str_ptr_cmp);
-    json_array_foreach(json_object_get(catalog, "params"), k, v)
-    {
+    json_array_foreach (json_object_get(catalog, "params"), k, v) {
         const char *id = get_str(v, "id");
         json_t *w;
         size_t j;
@@ -1925,8 +1895,7 @@ prune_params(resolver *r, json_t *catalog, const ref *refs, size_t nrefs)
 
         /* the same catalog imported twice brings its loose parameters
          * twice: the first stays */
-        json_array_foreach(kept, j, w)
-        {
+        json_array_foreach (kept, j, w) {
             dup |= id != NULL && str_eq(get_str(w, "id"), id);
         }
         if (dup) {
@@ -2269,8 +2238,7 @@ int lcmp__oscal_resolve_profile(lcmp__oscal_ctx *ctx, lcmp__oscal_doc *doc)
         rc = no_memory(&r);
         goto done;
     }
-    json_array_foreach(imports, k, imp)
-    {
+    json_array_foreach (imports, k, imp) {
         size_t iold = lcmp__jpath_push(&r.p, "imports");
 
         lcmp__jpath_push_index(&r.p, k);

@@ -27,7 +27,7 @@
 
 /* Largest statement file read: a 16 MiB payload in base64 + signatures. */
 #define MAX_ENVELOPE ((size_t)24 * 1024 * 1024)
-#define MAX_THREADS 64u
+#define MAX_THREADS  64u
 
 int lcmp_report_options_init(lcmp_report_options *opts, unsigned int version)
 {
@@ -56,9 +56,12 @@ static size_t hash_str(const char *s)
     return (size_t)h;
 }
 
-static int index_rebuild(size_t **slots, size_t *nslots, size_t want,
+static int index_rebuild(size_t **slots,
+                         size_t *nslots,
+                         size_t want,
                          const char *(*key)(const lcmp_report *, size_t),
-                         const lcmp_report *r, size_t count)
+                         const lcmp_report *r,
+                         size_t count)
 {
     size_t n = 64, i, *t;
 
@@ -93,7 +96,9 @@ static const char *control_key(const lcmp_report *r, size_t i)
 }
 
 /* Index + 1 of `id`, or 0. */
-static size_t index_find(const size_t *slots, size_t nslots, const char *id,
+static size_t index_find(const size_t *slots,
+                         size_t nslots,
+                         const char *id,
                          const char *(*key)(const lcmp_report *, size_t),
                          const lcmp_report *r)
 {
@@ -171,7 +176,8 @@ static lcmp__rpt_org *org_get(lcmp_report *r, const char *id)
     if (o == NULL || set_str(&o->id, id) != 0 || set_str(&o->name, "") != 0 ||
         set_str(&o->reason, "no statement") != 0 ||
         set_str(&o->source, "") != 0 || set_str(&o->release, "") != 0 ||
-        set_str(&o->profile, "") != 0) {
+        set_str(&o->profile, "") != 0)
+    {
         org_free(o);
         return NULL;
     }
@@ -179,8 +185,10 @@ static lcmp__rpt_org *org_get(lcmp_report *r, const char *id)
     org_sync_pub(o);
     r->orgs[r->norgs++] = o;
     if (r->norgs * 2 > r->org_slots) {
-        if (index_rebuild(&r->org_index, &r->org_slots, r->norgs, org_key, r,
-                          r->norgs) != 0) {
+        if (index_rebuild(
+                &r->org_index, &r->org_slots, r->norgs, org_key, r, r->norgs) !=
+            0)
+        {
             r->norgs--;
             org_free(o);
             return NULL;
@@ -198,8 +206,8 @@ static lcmp__rpt_org *org_get(lcmp_report *r, const char *id)
 /* Index of control `id` (added if new), or (size_t)-1 when out of memory. */
 static size_t control_get(lcmp_report *r, const char *id, const char *family)
 {
-    size_t at = index_find(r->control_index, r->control_slots, id,
-                           control_key, r);
+    size_t at =
+        index_find(r->control_index, r->control_slots, id, control_key, r);
     lcmp__rpt_control *c;
 
     if (at != 0) {
@@ -229,8 +237,13 @@ static size_t control_get(lcmp_report *r, const char *id, const char *family)
         return (size_t)-1;
     }
     r->ncontrols++;
-    if (index_rebuild(&r->control_index, &r->control_slots, r->ncontrols,
-                      control_key, r, r->ncontrols) != 0) {
+    if (index_rebuild(&r->control_index,
+                      &r->control_slots,
+                      r->ncontrols,
+                      control_key,
+                      r,
+                      r->ncontrols) != 0)
+    {
         r->ncontrols--;
         free(c->id);
         free(c->family);
@@ -239,7 +252,8 @@ static size_t control_get(lcmp_report *r, const char *id, const char *family)
     return r->ncontrols - 1;
 }
 
-int lcmp_report_new(lcmp_report **out, const lcmp_report_options *opts,
+int lcmp_report_new(lcmp_report **out,
+                    const lcmp_report_options *opts,
                     lcmp_error *err)
 {
     lcmp_report *r = NULL;
@@ -247,10 +261,14 @@ int lcmp_report_new(lcmp_report **out, const lcmp_report_options *opts,
     int rc = LCMP_ERROR;
 
     if (out == NULL || opts == NULL ||
-        opts->version != LCMP_REPORT_OPTIONS_VERSION ||
-        opts->keyring == NULL || opts->release == NULL ||
-        (opts->expected == NULL && opts->expected_count != 0)) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+        opts->version != LCMP_REPORT_OPTIONS_VERSION || opts->keyring == NULL ||
+        opts->release == NULL ||
+        (opts->expected == NULL && opts->expected_count != 0))
+    {
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
                                "a report needs a keyring and a release "
                                "lookup");
     }
@@ -262,14 +280,13 @@ int lcmp_report_new(lcmp_report **out, const lcmp_report_options *opts,
     r->opts = *opts;
     if (pthread_mutex_init(&r->lock, NULL) != 0) {
         free(r);
-        return lcmp__error_set(err, LCMP_ERROR, NULL, NULL,
-                               "cannot create a mutex");
+        return lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
     }
     for (i = 0; i < opts->expected_count; i++) {
         lcmp__rpt_org *o = org_get(r, opts->expected[i]);
         if (o == NULL) {
-            rc = lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL,
-                                 "out of memory");
+            rc = lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
             goto done;
         }
         o->expected = true;
@@ -342,15 +359,16 @@ static bool newer(const lcmp__rpt_org *o, int64_t t, const char *s)
     return strcmp(s, o->source) < 0;
 }
 
-bool lcmp__report_wants(lcmp_report *r, const lcmp_statement_info *info,
+bool lcmp__report_wants(lcmp_report *r,
+                        const lcmp_statement_info *info,
                         const char *source)
 {
     size_t at;
     bool wants = true;
 
     pthread_mutex_lock(&r->lock);
-    at = index_find(r->org_index, r->org_slots, info->organisation_id,
-                    org_key, r);
+    at = index_find(
+        r->org_index, r->org_slots, info->organisation_id, org_key, r);
     if (at != 0) {
         const lcmp__rpt_org *o = r->orgs[at - 1];
         wants = o->pub.status != LCMP_ORG_VALID ||
@@ -393,11 +411,13 @@ static int set_org(lcmp__rpt_org *o, const lcmp__rpt_entry *e)
             0 ||
         set_str(&o->source, e->source) != 0 ||
         set_str(&o->release, in->release) != 0 ||
-        set_str(&o->profile, in->profile) != 0) {
+        set_str(&o->profile, in->profile) != 0)
+    {
         return LCMP_ENOMEM;
     }
     if (in->organisation_name != NULL && in->organisation_name[0] != '\0' &&
-        set_str(&o->name, in->organisation_name) != 0) {
+        set_str(&o->name, in->organisation_name) != 0)
+    {
         return LCMP_ENOMEM;
     }
     o->pub.status = e->status;
@@ -429,7 +449,8 @@ static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
     if (e->status != LCMP_ORG_VALID) {
         if (o->pub.status == LCMP_ORG_VALID ||
             (o->pub.status != LCMP_ORG_MISSING &&
-             !newer(o, e->info->evaluated_at, e->source))) {
+             !newer(o, e->info->evaluated_at, e->source)))
+        {
             return 0;
         }
         free(o->states);
@@ -438,7 +459,8 @@ static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
         return set_org(o, e);
     }
     if (o->pub.status == LCMP_ORG_VALID &&
-        !newer(o, e->info->evaluated_at, e->source)) {
+        !newer(o, e->info->evaluated_at, e->source))
+    {
         return 0;
     }
     idx = malloc((e->nresults != 0 ? e->nresults : 1) * sizeof(*idx));
@@ -473,7 +495,8 @@ static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
     return 0;
 }
 
-int lcmp__report_merge(lcmp_report *r, const lcmp__rpt_entry *e,
+int lcmp__report_merge(lcmp_report *r,
+                       const lcmp__rpt_entry *e,
                        lcmp_error *err)
 {
     int rc;
@@ -505,8 +528,11 @@ static int state_of(lcmp_state_t *out, const char *name)
 }
 
 /* The per-control results of a verified envelope, merged. */
-static int merge_valid(lcmp_report *r, const uint8_t *buf, size_t len,
-                       const char *source, const lcmp_statement_info *info,
+static int merge_valid(lcmp_report *r,
+                       const uint8_t *buf,
+                       size_t len,
+                       const char *source,
+                       const lcmp_statement_info *info,
                        lcmp_error *err)
 {
     lcmp__rpt_entry e;
@@ -525,8 +551,8 @@ static int merge_valid(lcmp_report *r, const uint8_t *buf, size_t len,
     if (rc < 0) {
         goto done;
     }
-    rc = lcmp__statement_parse(&st, env->payload, env->payload_len, source,
-                               err);
+    rc =
+        lcmp__statement_parse(&st, env->payload, env->payload_len, source, err);
     if (rc < 0) {
         goto done;
     }
@@ -539,8 +565,12 @@ static int merge_valid(lcmp_report *r, const uint8_t *buf, size_t len,
         res[i].control = st->results[i].control;
         res[i].family = st->results[i].family;
         if (state_of(&res[i].state, st->results[i].state) != 0) {
-            rc = lcmp__error_set(err, LCMP_EPARSE, source, NULL,
-                                 "unknown state '%s'", st->results[i].state);
+            rc = lcmp__error_set(err,
+                                 LCMP_EPARSE,
+                                 source,
+                                 NULL,
+                                 "unknown state '%s'",
+                                 st->results[i].state);
             goto done;
         }
     }
@@ -555,9 +585,12 @@ done:
     return rc;
 }
 
-static int merge_refused(lcmp_report *r, const char *source,
-                         lcmp_org_status_t status, const char *reason,
-                         const lcmp_statement_info *info, lcmp_error *err)
+static int merge_refused(lcmp_report *r,
+                         const char *source,
+                         lcmp_org_status_t status,
+                         const char *reason,
+                         const lcmp_statement_info *info,
+                         lcmp_error *err)
 {
     lcmp__rpt_entry e;
 
@@ -570,8 +603,11 @@ static int merge_refused(lcmp_report *r, const char *source,
 }
 
 /* Verify one envelope and merge the outcome. */
-static int add_one(lcmp_report *r, const uint8_t *buf, size_t len,
-                   const char *source, lcmp_error *err)
+static int add_one(lcmp_report *r,
+                   const uint8_t *buf,
+                   size_t len,
+                   const char *source,
+                   lcmp_error *err)
 {
     lcmp_verify_options vo = LCMP_VERIFY_OPTIONS_INIT;
     lcmp_verification *v = NULL;
@@ -613,31 +649,39 @@ static int add_one(lcmp_report *r, const uint8_t *buf, size_t len,
     }
     reason[0] = '\0';
     for (s = 0; s < LCMP_VSTEP_COUNT; s++) {
-        const lcmp_verify_step *st =
-            lcmp_verification_step(v, (lcmp_vstep_t)s);
+        const lcmp_verify_step *st = lcmp_verification_step(v, (lcmp_vstep_t)s);
         if (st->status == LCMP_VSTATUS_FAILED) {
             if (failed < 0) {
                 failed = s;
-                snprintf(reason, sizeof(reason), "%s: %s", st->name,
-                         st->reason);
+                snprintf(
+                    reason, sizeof(reason), "%s: %s", st->name, st->reason);
             }
             nfailed++;
         }
     }
-    rc = merge_refused(r, source,
+    rc = merge_refused(r,
+                       source,
                        nfailed == 1 && failed == LCMP_VSTEP_FRESHNESS
                            ? LCMP_ORG_EXPIRED
                            : LCMP_ORG_INVALID,
-                       reason, info, err);
+                       reason,
+                       info,
+                       err);
     lcmp_verification_free(v);
     return rc;
 }
 
-int lcmp_report_add(lcmp_report *r, const uint8_t *envelope, size_t len,
-                    const char *source, lcmp_error *err)
+int lcmp_report_add(lcmp_report *r,
+                    const uint8_t *envelope,
+                    size_t len,
+                    const char *source,
+                    lcmp_error *err)
 {
     if (r == NULL || envelope == NULL || source == NULL) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
                                "no report, statement or source given");
     }
     return add_one(r, envelope, len, source, err);
@@ -731,16 +775,18 @@ static unsigned int thread_count(const lcmp_report *r, size_t work)
     return n;
 }
 
-int lcmp_report_add_files(lcmp_report *r, const char *const *paths,
-                          size_t count, lcmp_error *err)
+int lcmp_report_add_files(lcmp_report *r,
+                          const char *const *paths,
+                          size_t count,
+                          lcmp_error *err)
 {
     pthread_t threads[MAX_THREADS];
     unsigned int n, started = 0, i;
     pool p;
 
     if (r == NULL || (paths == NULL && count != 0)) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no report or paths given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no report or paths given");
     }
     memset(&p, 0, sizeof(p));
     p.r = r;
@@ -748,8 +794,8 @@ int lcmp_report_add_files(lcmp_report *r, const char *const *paths,
     p.count = count;
     lcmp_error_clear(&p.err);
     if (pthread_mutex_init(&p.lock, NULL) != 0) {
-        return lcmp__error_set(err, LCMP_ERROR, NULL, NULL,
-                               "cannot create a mutex");
+        return lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
     }
     n = thread_count(r, count);
     for (i = 1; i < n; i++) {
@@ -786,8 +832,8 @@ static bool ends_with_json(const char *name)
     return n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
-static int add_dir(lcmp_report *r, const char *dir, unsigned depth,
-                   lcmp_error *err)
+static int
+add_dir(lcmp_report *r, const char *dir, unsigned depth, lcmp_error *err)
 {
     DIR *d = NULL;
     struct dirent *de;
@@ -800,8 +846,11 @@ static int add_dir(lcmp_report *r, const char *dir, unsigned depth,
     }
     d = opendir(dir);
     if (d == NULL) {
-        return lcmp__error_set(err, depth == 0 ? LCMP_ENOTFOUND : LCMP_EIO,
-                               dir, NULL, "cannot read the directory");
+        return lcmp__error_set(err,
+                               depth == 0 ? LCMP_ENOTFOUND : LCMP_EIO,
+                               dir,
+                               NULL,
+                               "cannot read the directory");
     }
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.') {
@@ -811,8 +860,8 @@ static int add_dir(lcmp_report *r, const char *dir, unsigned depth,
             size_t n = anames != 0 ? anames * 2 : 32;
             char **p = realloc(names, n * sizeof(*p));
             if (p == NULL) {
-                rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL,
-                                     "out of memory");
+                rc = lcmp__error_set(
+                    err, LCMP_ENOMEM, dir, NULL, "out of memory");
                 goto done;
             }
             names = p;
@@ -820,8 +869,7 @@ static int add_dir(lcmp_report *r, const char *dir, unsigned depth,
         }
         names[nnames] = lcmp__aprintf("%s/%s", dir, de->d_name);
         if (names[nnames] == NULL) {
-            rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL,
-                                 "out of memory");
+            rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
             goto done;
         }
         nnames++;
@@ -869,8 +917,8 @@ done:
 int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
 {
     if (r == NULL || dir == NULL) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no report or directory given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no report or directory given");
     }
     return add_dir(r, dir, 0, err);
 }
@@ -907,15 +955,17 @@ int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
     int rc = LCMP_ENOMEM;
 
     if (r == NULL) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no report given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no report given");
     }
     b = r->opts.baseline;
     rows_free(r);
     if (r->norgs != 0) {
         qsort(r->orgs, r->norgs, sizeof(*r->orgs), cmp_org);
-        if (index_rebuild(&r->org_index, &r->org_slots, r->norgs, org_key, r,
-                          r->norgs) != 0) {
+        if (index_rebuild(
+                &r->org_index, &r->org_slots, r->norgs, org_key, r, r->norgs) !=
+            0)
+        {
             goto fail;
         }
     }
@@ -924,8 +974,8 @@ int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
     if (b != NULL) {
         nhead = lcmp_baseline_headline_count(b);
         for (i = 0; i < nhead; i++) {
-            if (control_get(r, lcmp_baseline_headline(b, i), "") ==
-                (size_t)-1) {
+            if (control_get(r, lcmp_baseline_headline(b, i), "") == (size_t)-1)
+            {
                 goto fail;
             }
         }
@@ -943,7 +993,8 @@ int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
         for (j = 0; j < r->norgs; j++) {
             const lcmp__rpt_org *o = r->orgs[j];
             if (o->pub.status == LCMP_ORG_VALID && i < o->nstates &&
-                o->states[i] != LCMP__RPT_ABSENT) {
+                o->states[i] != LCMP__RPT_ABSENT)
+            {
                 row->counts[o->states[i]]++;
                 row->total++;
             }
@@ -956,8 +1007,8 @@ int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
         for (j = i; j < r->nrows; j++) {
             if (strcmp(r->rows[j].id, id) == 0 && !r->rows[j].headline) {
                 lcmp_report_row t = r->rows[j];
-                memmove(&r->rows[i + 1], &r->rows[i],
-                        (j - i) * sizeof(*r->rows));
+                memmove(
+                    &r->rows[i + 1], &r->rows[i], (j - i) * sizeof(*r->rows));
                 t.headline = true;
                 r->rows[i] = t;
                 break;
@@ -997,8 +1048,8 @@ int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
     }
     /* sort families by id; family_ids are sorted with them */
     for (i = 1; i < r->nfamilies; i++) {
-        for (j = i; j > 0 && strcmp(r->families[j - 1].id,
-                                    r->families[j].id) > 0;
+        for (j = i;
+             j > 0 && strcmp(r->families[j - 1].id, r->families[j].id) > 0;
              j--) {
             lcmp_report_row t = r->families[j];
             char *ts = r->family_ids[j];

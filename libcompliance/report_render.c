@@ -18,11 +18,19 @@
 #include "rpt.h"
 #include "util.h"
 
-static const char *const state_keys[5] = {
-    "compliant", "non_compliant", "excepted", "not_applicable", "undeclared"};
-static const char *const state_words[5] = {
-    "compliant", "not compliant", "excepted", "not applicable", "undeclared"};
-static const char *const status_names[4] = {"valid", "invalid", "expired",
+static const char *const state_keys[5] = {"compliant",
+                                          "non_compliant",
+                                          "excepted",
+                                          "not_applicable",
+                                          "undeclared"};
+static const char *const state_words[5] = {"compliant",
+                                           "not compliant",
+                                           "excepted",
+                                           "not applicable",
+                                           "undeclared"};
+static const char *const status_names[4] = {"valid",
+                                            "invalid",
+                                            "expired",
                                             "missing"};
 
 /* Rounded half-up percentage of n out of total (0 when total is 0). */
@@ -126,7 +134,8 @@ static int put_md(lcmp_buf *b, const char *s)
         unsigned char c = (unsigned char)*s;
         int rc;
         if (c == '|' || c == '\\' || c == '*' || c == '_' || c == '`' ||
-            c == '[' || c == ']') {
+            c == '[' || c == ']')
+        {
             char esc[2] = {'\\', (char)c};
             rc = lcmp__buf_put(b, esc, 2);
         } else if (c == '<') {
@@ -169,7 +178,8 @@ static int text_row(lcmp_buf *b, const lcmp_report_row *row, bool family)
         "compliant %3u%% (%zu/%zu)  excepted %3u%%  not compliant %3u%%  "
         "not applicable %3u%%  undeclared %3u%%\n",
         pct(row->counts[LCMP_STATE_COMPLIANT], row->total),
-        row->counts[LCMP_STATE_COMPLIANT], row->total,
+        row->counts[LCMP_STATE_COMPLIANT],
+        row->total,
         pct(row->counts[LCMP_STATE_EXCEPTED], row->total),
         pct(row->counts[LCMP_STATE_NON_COMPLIANT], row->total),
         pct(row->counts[LCMP_STATE_NOT_APPLICABLE], row->total),
@@ -191,8 +201,12 @@ static int render_text(lcmp_buf *b, const lcmp_report *r)
         b,
         "Compliance report, verified at %s: %zu statements; organisations: "
         "%zu valid, %zu invalid, %zu expired, %zu missing\n",
-        at, r->statements, t.by[LCMP_ORG_VALID], t.by[LCMP_ORG_INVALID],
-        t.by[LCMP_ORG_EXPIRED], t.by[LCMP_ORG_MISSING]);
+        at,
+        r->statements,
+        t.by[LCMP_ORG_VALID],
+        t.by[LCMP_ORG_INVALID],
+        t.by[LCMP_ORG_EXPIRED],
+        t.by[LCMP_ORG_MISSING]);
     for (i = 0; i < r->nrows && r->rows[i].headline; i++) {
         if (i == 0) {
             rc |= lcmp__buf_puts(b, "\nHeadline controls\n");
@@ -222,10 +236,13 @@ static int render_text(lcmp_buf *b, const lcmp_report *r)
             lcmp_time_format(when, o->evaluated_at);
             rc |= lcmp__buf_printf(b, ": release ");
             rc |= put_plain(b, o->release);
-            rc |= lcmp__buf_printf(b, ", evaluated at %s, %zu of %zu "
-                                      "compliant, score %u%%",
-                                   when, o->summary.compliant,
-                                   o->summary.controls, o->summary.score);
+            rc |= lcmp__buf_printf(b,
+                                   ", evaluated at %s, %zu of %zu "
+                                   "compliant, score %u%%",
+                                   when,
+                                   o->summary.compliant,
+                                   o->summary.controls,
+                                   o->summary.score);
         } else {
             rc |= lcmp__buf_puts(b, ": ");
             rc |= put_plain(b, o->reason);
@@ -239,8 +256,9 @@ static int render_text(lcmp_buf *b, const lcmp_report *r)
     }
     for (i = 0; i < r->nrefused; i++) {
         if (!any) {
-            rc |= lcmp__buf_puts(b, "\nStatements refused without an "
-                                    "organisation\n");
+            rc |= lcmp__buf_puts(b,
+                                 "\nStatements refused without an "
+                                 "organisation\n");
             any = true;
         }
         rc |= lcmp__buf_puts(b, "  ");
@@ -278,10 +296,10 @@ static json_t *row_json(const lcmp_report_row *row, bool family)
     }
     rc |= obj_set(o, "total", json_integer((json_int_t)row->total));
     for (s = 0; s < 5; s++) {
-        rc |= obj_set(o, state_keys[s],
-                      json_integer((json_int_t)row->counts[s]));
-        rc |= obj_set(p, state_keys[s],
-                      json_integer(pct(row->counts[s], row->total)));
+        rc |=
+            obj_set(o, state_keys[s], json_integer((json_int_t)row->counts[s]));
+        rc |= obj_set(
+            p, state_keys[s], json_integer(pct(row->counts[s], row->total)));
     }
     rc |= obj_set(o, "percent", p);
     if (rc != 0) {
@@ -320,10 +338,10 @@ static json_t *org_json(const lcmp_report_org *o)
     rc |= obj_set(j, "evaluated_at", time_json(o->evaluated_at));
     rc |= obj_set(j, "valid_until", time_json(o->valid_until));
     if (o->status == LCMP_ORG_VALID) {
-        rc |= obj_set(j, "controls",
-                      json_integer((json_int_t)o->summary.controls));
-        rc |= obj_set(j, "compliant",
-                      json_integer((json_int_t)o->summary.compliant));
+        rc |= obj_set(
+            j, "controls", json_integer((json_int_t)o->summary.controls));
+        rc |= obj_set(
+            j, "compliant", json_integer((json_int_t)o->summary.compliant));
         rc |= obj_set(j, "score", json_integer(o->summary.score));
     }
     if (rc != 0) {
@@ -350,9 +368,9 @@ static int render_json(lcmp_buf *b, const lcmp_report *r)
     }
     rc |= obj_set(root, "schema", json_string("lcmp.report/v1"));
     rc |= obj_set(root, "verified_at", time_json(r->opts.at));
-    rc |= obj_set(root, "baseline",
-                  bl != NULL ? json_string(lcmp_baseline_id(bl))
-                             : json_null());
+    rc |= obj_set(root,
+                  "baseline",
+                  bl != NULL ? json_string(lcmp_baseline_id(bl)) : json_null());
     rc |= obj_set(root, "statements", json_integer((json_int_t)r->statements));
     rc |= obj_set(c, "expected", json_integer((json_int_t)t.expected));
     for (i = 0; i < 4; i++) {
@@ -410,16 +428,18 @@ static int render_json(lcmp_buf *b, const lcmp_report *r)
 
 static int csv_counts(lcmp_buf *b, const lcmp_report_row *row)
 {
-    return lcmp__buf_printf(b, "%zu,%zu,%zu,%zu,%zu,%zu,%u,%u,%u", row->total,
-                            row->counts[LCMP_STATE_COMPLIANT],
-                            row->counts[LCMP_STATE_EXCEPTED],
-                            row->counts[LCMP_STATE_NON_COMPLIANT],
-                            row->counts[LCMP_STATE_NOT_APPLICABLE],
-                            row->counts[LCMP_STATE_UNDECLARED],
-                            pct(row->counts[LCMP_STATE_COMPLIANT], row->total),
-                            pct(row->counts[LCMP_STATE_EXCEPTED], row->total),
-                            pct(row->counts[LCMP_STATE_NON_COMPLIANT],
-                                row->total));
+    return lcmp__buf_printf(
+        b,
+        "%zu,%zu,%zu,%zu,%zu,%zu,%u,%u,%u",
+        row->total,
+        row->counts[LCMP_STATE_COMPLIANT],
+        row->counts[LCMP_STATE_EXCEPTED],
+        row->counts[LCMP_STATE_NON_COMPLIANT],
+        row->counts[LCMP_STATE_NOT_APPLICABLE],
+        row->counts[LCMP_STATE_UNDECLARED],
+        pct(row->counts[LCMP_STATE_COMPLIANT], row->total),
+        pct(row->counts[LCMP_STATE_EXCEPTED], row->total),
+        pct(row->counts[LCMP_STATE_NON_COMPLIANT], row->total));
 }
 
 static int render_csv(lcmp_buf *b, const lcmp_report *r)
@@ -427,10 +447,11 @@ static int render_csv(lcmp_buf *b, const lcmp_report *r)
     size_t i;
     int rc = 0;
 
-    rc |= lcmp__buf_puts(
-        b, "section,id,family,headline,total,compliant,excepted,"
-           "non_compliant,not_applicable,undeclared,compliant_pct,"
-           "excepted_pct,non_compliant_pct,status,name,reason\r\n");
+    rc |=
+        lcmp__buf_puts(b,
+                       "section,id,family,headline,total,compliant,excepted,"
+                       "non_compliant,not_applicable,undeclared,compliant_pct,"
+                       "excepted_pct,non_compliant_pct,status,name,reason\r\n");
     for (i = 0; i < r->nrows; i++) {
         const lcmp_report_row *row = &r->rows[i];
         rc |= lcmp__buf_puts(b, "control,");
@@ -475,15 +496,16 @@ static int render_csv(lcmp_buf *b, const lcmp_report *r)
  * Markdown
  */
 
-static int md_rows(lcmp_buf *b, const lcmp_report_row *rows, size_t n,
-                   bool family)
+static int
+md_rows(lcmp_buf *b, const lcmp_report_row *rows, size_t n, bool family)
 {
     size_t i;
     int rc = 0;
 
     rc |= lcmp__buf_puts(b, family ? "| family " : "| control | family ");
-    rc |= lcmp__buf_puts(b, "| compliant | excepted | not compliant | "
-                            "not applicable | undeclared | organisations |\n");
+    rc |= lcmp__buf_puts(b,
+                         "| compliant | excepted | not compliant | "
+                         "not applicable | undeclared | organisations |\n");
     rc |= lcmp__buf_puts(b, family ? "| --- " : "| --- | --- ");
     rc |= lcmp__buf_puts(b, "| ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (i = 0; i < n; i++) {
@@ -495,12 +517,14 @@ static int md_rows(lcmp_buf *b, const lcmp_report_row *rows, size_t n,
             rc |= put_md(b, row->family);
         }
         rc |= lcmp__buf_printf(
-            b, " | %u%% | %u%% | %u%% | %u%% | %u%% | %zu |\n",
+            b,
+            " | %u%% | %u%% | %u%% | %u%% | %u%% | %zu |\n",
             pct(row->counts[LCMP_STATE_COMPLIANT], row->total),
             pct(row->counts[LCMP_STATE_EXCEPTED], row->total),
             pct(row->counts[LCMP_STATE_NON_COMPLIANT], row->total),
             pct(row->counts[LCMP_STATE_NOT_APPLICABLE], row->total),
-            pct(row->counts[LCMP_STATE_UNDECLARED], row->total), row->total);
+            pct(row->counts[LCMP_STATE_UNDECLARED], row->total),
+            row->total);
     }
     return rc != 0 ? LCMP_ENOMEM : 0;
 }
@@ -522,8 +546,12 @@ static int render_md(lcmp_buf *b, const lcmp_report *r)
         "# Compliance report\n\nVerified at %s: %zu statements; "
         "organisations: %zu valid, %zu invalid, %zu expired, %zu "
         "missing.\n\n",
-        at, r->statements, t.by[LCMP_ORG_VALID], t.by[LCMP_ORG_INVALID],
-        t.by[LCMP_ORG_EXPIRED], t.by[LCMP_ORG_MISSING]);
+        at,
+        r->statements,
+        t.by[LCMP_ORG_VALID],
+        t.by[LCMP_ORG_INVALID],
+        t.by[LCMP_ORG_EXPIRED],
+        t.by[LCMP_ORG_MISSING]);
     if (nhead != 0) {
         rc |= lcmp__buf_puts(b, "## Headline controls\n\n");
         rc |= md_rows(b, r->rows, nhead, false);
@@ -533,9 +561,10 @@ static int render_md(lcmp_buf *b, const lcmp_report *r)
     rc |= md_rows(b, r->rows, r->nrows, false);
     rc |= lcmp__buf_puts(b, "\n## Families\n\n");
     rc |= md_rows(b, r->families, r->nfamilies, true);
-    rc |= lcmp__buf_puts(b, "\n## Organisations\n\n| organisation | name | "
-                            "status | release | score | reason |\n"
-                            "| --- | --- | --- | --- | ---: | --- |\n");
+    rc |= lcmp__buf_puts(b,
+                         "\n## Organisations\n\n| organisation | name | "
+                         "status | release | score | reason |\n"
+                         "| --- | --- | --- | --- | ---: | --- |\n");
     for (i = 0; i < r->norgs; i++) {
         const lcmp_report_org *o = &r->orgs[i]->pub;
         rc |= lcmp__buf_puts(b, "| ");
@@ -553,9 +582,10 @@ static int render_md(lcmp_buf *b, const lcmp_report *r)
         rc |= lcmp__buf_puts(b, " |\n");
     }
     if (r->nrefused != 0) {
-        rc |= lcmp__buf_puts(b, "\n## Statements refused without an "
-                                "organisation\n\n| statement | reason |\n"
-                                "| --- | --- |\n");
+        rc |= lcmp__buf_puts(b,
+                             "\n## Statements refused without an "
+                             "organisation\n\n| statement | reason |\n"
+                             "| --- | --- |\n");
         for (i = 0; i < r->nrefused; i++) {
             rc |= lcmp__buf_puts(b, "| ");
             rc |= put_md(b, r->refused[i].source);
@@ -573,20 +603,24 @@ static int render_md(lcmp_buf *b, const lcmp_report *r)
  * numbers next to each bar, so the page reads in black and white.
  */
 
-static const char *const bar_colors[5] = {"#2e7d32", "#c62828", "#1565c0",
-                                          "#9e9e9e", "#e0e0e0"};
+static const char *const bar_colors[5] = {"#2e7d32",
+                                          "#c62828",
+                                          "#1565c0",
+                                          "#9e9e9e",
+                                          "#e0e0e0"};
 /* Stacking order: compliant, excepted, not compliant, n/a, undeclared. */
-static const int bar_order[5] = {LCMP_STATE_COMPLIANT, LCMP_STATE_EXCEPTED,
+static const int bar_order[5] = {LCMP_STATE_COMPLIANT,
+                                 LCMP_STATE_EXCEPTED,
                                  LCMP_STATE_NON_COMPLIANT,
                                  LCMP_STATE_NOT_APPLICABLE,
                                  LCMP_STATE_UNDECLARED};
 
-#define BAR_W 600
-#define BAR_H 22
+#define BAR_W   600
+#define BAR_H   22
 #define LABEL_W 150
 
-static int svg_bars(lcmp_buf *b, const lcmp_report_row *rows, size_t n,
-                    const char *title)
+static int
+svg_bars(lcmp_buf *b, const lcmp_report_row *rows, size_t n, const char *title)
 {
     size_t i;
     int rc = 0, k;
@@ -595,42 +629,60 @@ static int svg_bars(lcmp_buf *b, const lcmp_report_row *rows, size_t n,
     rc |= lcmp__buf_printf(b,
                            "<svg class=\"chart\" role=\"img\" width=\"%d\" "
                            "height=\"%u\" viewBox=\"0 0 %d %u\"><title>",
-                           LABEL_W + BAR_W + 120, h, LABEL_W + BAR_W + 120, h);
+                           LABEL_W + BAR_W + 120,
+                           h,
+                           LABEL_W + BAR_W + 120,
+                           h);
     rc |= put_html(b, title);
     rc |= lcmp__buf_puts(b, "</title>\n");
     for (i = 0; i < n; i++) {
         const lcmp_report_row *row = &rows[i];
         unsigned y = (unsigned)(8 + i * (BAR_H + 8));
         double x = LABEL_W;
-        rc |= lcmp__buf_printf(b, "<text x=\"%d\" y=\"%u\" "
-                                  "text-anchor=\"end\">",
-                               LABEL_W - 8, y + BAR_H - 6);
+        rc |= lcmp__buf_printf(b,
+                               "<text x=\"%d\" y=\"%u\" "
+                               "text-anchor=\"end\">",
+                               LABEL_W - 8,
+                               y + BAR_H - 6);
         rc |= put_html(b, row->id);
         rc |= lcmp__buf_puts(b, "</text>");
-        rc |= lcmp__buf_printf(b, "<rect x=\"%d\" y=\"%u\" width=\"%d\" "
-                                  "height=\"%d\" fill=\"#ffffff\" "
-                                  "stroke=\"#555555\"/>",
-                               LABEL_W, y, BAR_W, BAR_H);
+        rc |= lcmp__buf_printf(b,
+                               "<rect x=\"%d\" y=\"%u\" width=\"%d\" "
+                               "height=\"%d\" fill=\"#ffffff\" "
+                               "stroke=\"#555555\"/>",
+                               LABEL_W,
+                               y,
+                               BAR_W,
+                               BAR_H);
         for (k = 0; k < 5 && row->total != 0; k++) {
             int s = bar_order[k];
-            double w = (double)BAR_W * (double)row->counts[s] /
-                       (double)row->total;
+            double w =
+                (double)BAR_W * (double)row->counts[s] / (double)row->total;
             if (row->counts[s] == 0) {
                 continue;
             }
-            rc |= lcmp__buf_printf(b, "<rect x=\"%.1f\" y=\"%u\" "
-                                      "width=\"%.1f\" height=\"%d\" "
-                                      "fill=\"%s\"><title>%s %zu of "
-                                      "%zu</title></rect>",
-                                   x, y, w, BAR_H, bar_colors[s],
-                                   state_words[s], row->counts[s],
+            rc |= lcmp__buf_printf(b,
+                                   "<rect x=\"%.1f\" y=\"%u\" "
+                                   "width=\"%.1f\" height=\"%d\" "
+                                   "fill=\"%s\"><title>%s %zu of "
+                                   "%zu</title></rect>",
+                                   x,
+                                   y,
+                                   w,
+                                   BAR_H,
+                                   bar_colors[s],
+                                   state_words[s],
+                                   row->counts[s],
                                    row->total);
             x += w;
         }
-        rc |= lcmp__buf_printf(
-            b, "<text x=\"%d\" y=\"%u\">%u%% of %zu</text>\n",
-            LABEL_W + BAR_W + 8, y + BAR_H - 6,
-            pct(row->counts[LCMP_STATE_COMPLIANT], row->total), row->total);
+        rc |=
+            lcmp__buf_printf(b,
+                             "<text x=\"%d\" y=\"%u\">%u%% of %zu</text>\n",
+                             LABEL_W + BAR_W + 8,
+                             y + BAR_H - 6,
+                             pct(row->counts[LCMP_STATE_COMPLIANT], row->total),
+                             row->total);
     }
     rc |= lcmp__buf_puts(b, "</svg>\n");
     return rc != 0 ? LCMP_ENOMEM : 0;
@@ -657,18 +709,20 @@ static const char html_head[] =
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n"
     "</style>\n</head>\n<body>\n";
 
-static int html_table(lcmp_buf *b, const lcmp_report_row *rows, size_t n,
-                      bool family)
+static int
+html_table(lcmp_buf *b, const lcmp_report_row *rows, size_t n, bool family)
 {
     size_t i;
     int rc = 0;
 
-    rc |= lcmp__buf_puts(b, family ? "<table><tr><th>family</th>"
-                                   : "<table><tr><th>control</th>"
-                                     "<th>family</th>");
-    rc |= lcmp__buf_puts(b, "<th>compliant</th><th>excepted</th><th>not "
-                            "compliant</th><th>not applicable</th>"
-                            "<th>undeclared</th><th>counted</th></tr>\n");
+    rc |= lcmp__buf_puts(b,
+                         family ? "<table><tr><th>family</th>"
+                                : "<table><tr><th>control</th>"
+                                  "<th>family</th>");
+    rc |= lcmp__buf_puts(b,
+                         "<th>compliant</th><th>excepted</th><th>not "
+                         "compliant</th><th>not applicable</th>"
+                         "<th>undeclared</th><th>counted</th></tr>\n");
     for (i = 0; i < n; i++) {
         const lcmp_report_row *row = &rows[i];
         rc |= lcmp__buf_puts(b, "<tr><td>");
@@ -686,7 +740,8 @@ static int html_table(lcmp_buf *b, const lcmp_report_row *rows, size_t n,
             pct(row->counts[LCMP_STATE_EXCEPTED], row->total),
             pct(row->counts[LCMP_STATE_NON_COMPLIANT], row->total),
             pct(row->counts[LCMP_STATE_NOT_APPLICABLE], row->total),
-            pct(row->counts[LCMP_STATE_UNDECLARED], row->total), row->total);
+            pct(row->counts[LCMP_STATE_UNDECLARED], row->total),
+            row->total);
     }
     rc |= lcmp__buf_puts(b, "</table>\n");
     return rc != 0 ? LCMP_ENOMEM : 0;
@@ -716,8 +771,12 @@ static int render_html(lcmp_buf *b, const lcmp_report *r)
         "</h1>\n<p>Verified at %s: %zu statements. Organisations: "
         "<span class=\"valid\">%zu valid</span>, %zu invalid, %zu expired, "
         "%zu missing.</p>\n<p class=\"legend\">",
-        at, r->statements, t.by[LCMP_ORG_VALID], t.by[LCMP_ORG_INVALID],
-        t.by[LCMP_ORG_EXPIRED], t.by[LCMP_ORG_MISSING]);
+        at,
+        r->statements,
+        t.by[LCMP_ORG_VALID],
+        t.by[LCMP_ORG_INVALID],
+        t.by[LCMP_ORG_EXPIRED],
+        t.by[LCMP_ORG_MISSING]);
     for (k = 0; k < 5; k++) {
         rc |= lcmp__buf_printf(b,
                                "<span><i style=\"background:%s\"></i>%s"
@@ -736,23 +795,25 @@ static int render_html(lcmp_buf *b, const lcmp_report *r)
     rc |= lcmp__buf_puts(b, "<h2>Controls</h2>\n");
     rc |= svg_bars(b, r->rows, r->nrows, "Controls");
     rc |= html_table(b, r->rows, r->nrows, false);
-    rc |= lcmp__buf_puts(b, "<h2>Organisations</h2>\n<table><tr><th>"
-                            "organisation</th><th>name</th><th>status</th>"
-                            "<th>release</th><th>score</th><th>reason</th>"
-                            "</tr>\n");
+    rc |= lcmp__buf_puts(b,
+                         "<h2>Organisations</h2>\n<table><tr><th>"
+                         "organisation</th><th>name</th><th>status</th>"
+                         "<th>release</th><th>score</th><th>reason</th>"
+                         "</tr>\n");
     for (i = 0; i < r->norgs; i++) {
         const lcmp_report_org *o = &r->orgs[i]->pub;
         rc |= lcmp__buf_puts(b, "<tr><td>");
         rc |= put_html(b, o->id);
         rc |= lcmp__buf_puts(b, "</td><td>");
         rc |= put_html(b, org_label(o));
-        rc |= lcmp__buf_printf(b, "</td><td class=\"%s\">%s</td><td>",
+        rc |= lcmp__buf_printf(b,
+                               "</td><td class=\"%s\">%s</td><td>",
                                status_names[o->status],
                                status_names[o->status]);
         rc |= put_html(b, o->release);
         if (o->status == LCMP_ORG_VALID) {
-            rc |= lcmp__buf_printf(b, "</td><td class=\"n\">%u%%",
-                                   o->summary.score);
+            rc |= lcmp__buf_printf(
+                b, "</td><td class=\"n\">%u%%", o->summary.score);
         } else {
             rc |= lcmp__buf_puts(b, "</td><td class=\"n\">");
         }
@@ -762,9 +823,10 @@ static int render_html(lcmp_buf *b, const lcmp_report *r)
     }
     rc |= lcmp__buf_puts(b, "</table>\n");
     if (r->nrefused != 0) {
-        rc |= lcmp__buf_puts(b, "<h2>Statements refused without an "
-                                "organisation</h2>\n<table><tr><th>"
-                                "statement</th><th>reason</th></tr>\n");
+        rc |= lcmp__buf_puts(b,
+                             "<h2>Statements refused without an "
+                             "organisation</h2>\n<table><tr><th>"
+                             "statement</th><th>reason</th></tr>\n");
         for (i = 0; i < r->nrefused; i++) {
             rc |= lcmp__buf_puts(b, "<tr><td>");
             rc |= put_html(b, r->refused[i].source);
@@ -778,15 +840,17 @@ static int render_html(lcmp_buf *b, const lcmp_report *r)
     return rc != 0 ? LCMP_ENOMEM : 0;
 }
 
-int lcmp_report_render(lcmp_buf *out, const lcmp_report *r,
-                       lcmp_report_format_t format, lcmp_error *err)
+int lcmp_report_render(lcmp_buf *out,
+                       const lcmp_report *r,
+                       lcmp_report_format_t format,
+                       lcmp_error *err)
 {
     lcmp_buf b = LCMP_BUF_INIT;
     int rc;
 
     if (out == NULL || r == NULL) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no output or report given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no output or report given");
     }
     switch (format) {
     case LCMP_REPORT_TEXT:
@@ -805,8 +869,12 @@ int lcmp_report_render(lcmp_buf *out, const lcmp_report *r,
         rc = render_html(&b, r);
         break;
     default:
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "unknown report format %d", (int)format);
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
+                               "unknown report format %d",
+                               (int)format);
     }
     if (rc < 0) {
         lcmp_buf_dispose(&b);

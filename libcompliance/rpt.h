@@ -68,21 +68,23 @@ typedef struct lcmp__rpt_result {
 /* What one statement contributes, after verification. */
 typedef struct lcmp__rpt_entry {
     const char *source;
-    lcmp_org_status_t status; /* VALID, INVALID or EXPIRED */
-    const char *reason;       /* INVALID/EXPIRED: the failed step */
+    lcmp_org_status_t status;        /* VALID, INVALID or EXPIRED */
+    const char *reason;              /* INVALID/EXPIRED: the failed step */
     const lcmp_statement_info *info; /* NULL: nothing can be attributed */
     const lcmp__rpt_result *results; /* VALID only */
     size_t nresults;
 } lcmp__rpt_entry;
 
 /* Merge one statement's outcome (takes the lock). 0 or LCMP_ENOMEM. */
-int lcmp__report_merge(lcmp_report *r, const lcmp__rpt_entry *e,
+int lcmp__report_merge(lcmp_report *r,
+                       const lcmp__rpt_entry *e,
                        lcmp_error *err);
 
 /* Whether `e` (valid) would replace the organisation's current summary:
  * newer evaluated_at, or the same with a smaller source name. Takes the
  * lock. */
-bool lcmp__report_wants(lcmp_report *r, const lcmp_statement_info *info,
+bool lcmp__report_wants(lcmp_report *r,
+                        const lcmp_statement_info *info,
                         const char *source);
 
 #endif

@@ -47,8 +47,7 @@ struct lcmp_signers {
 
 /* Glob match of s[0..slen) against p[0..plen), iterative with one
  * backtrack point, so O(slen * plen) at worst. */
-static int match_pattern(const char *s, size_t slen, const char *p,
-                         size_t plen)
+static int match_pattern(const char *s, size_t slen, const char *p, size_t plen)
 {
     size_t si = 0, pi = 0, star_p = (size_t)-1, star_s = 0;
 
@@ -149,11 +148,19 @@ size_t lcmp_signers_count(const lcmp_signers *signers)
 }
 
 /* Fill `err` for line `line` of `source`. */
-static int line_error(lcmp_error *err, int code, const char *source,
-                      int line, const char *fmt, ...) LCMP__PRINTF(5, 6);
+static int line_error(lcmp_error *err,
+                      int code,
+                      const char *source,
+                      int line,
+                      const char *fmt,
+                      ...) LCMP__PRINTF(5, 6);
 
-static int line_error(lcmp_error *err, int code, const char *source,
-                      int line, const char *fmt, ...)
+static int line_error(lcmp_error *err,
+                      int code,
+                      const char *source,
+                      int line,
+                      const char *fmt,
+                      ...)
 {
     va_list ap;
 
@@ -208,8 +215,8 @@ static void shown(char out[72], const char *s, size_t n)
  * key type starts like one of these, and no option does. */
 static int looks_like_key_type(const char *s, size_t n)
 {
-    static const char *const prefixes[] = {"ssh-", "ecdsa-", "sk-", "rsa-",
-                                           NULL};
+    static const char *const prefixes[] = {
+        "ssh-", "ecdsa-", "sk-", "rsa-", NULL};
     size_t i;
 
     for (i = 0; prefixes[i] != NULL; i++) {
@@ -240,8 +247,8 @@ static int digits_at(const char *s, size_t n, unsigned *out)
 /* "YYYYMMDD[Z]" or "YYYYMMDDHHMM[SS][Z]", always UTC. */
 static int parse_time(int64_t *out, const char *s)
 {
-    static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30,
-                                       31, 31, 30, 31, 30, 31};
+    static const unsigned mdays[12] = {
+        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     size_t n = strlen(s);
     unsigned y, mo, d, h = 0, mi = 0, sec = 0, dim;
 
@@ -253,8 +260,8 @@ static int parse_time(int64_t *out, const char *s)
     }
     if (digits_at(s, 4, &y) < 0 || digits_at(s + 4, 2, &mo) < 0 ||
         digits_at(s + 6, 2, &d) < 0 ||
-        (n >= 12 && (digits_at(s + 8, 2, &h) < 0 ||
-                     digits_at(s + 10, 2, &mi) < 0)) ||
+        (n >= 12 &&
+         (digits_at(s + 8, 2, &h) < 0 || digits_at(s + 10, 2, &mi) < 0)) ||
         (n == 14 && digits_at(s + 12, 2, &sec) < 0))
     {
         return -1;
@@ -308,11 +315,14 @@ static char *dequote(const char **pp)
 }
 
 /* Parse the options field `opts` (NUL-terminated) into `e`. */
-static int parse_options(signer *e, const char *opts, const char *source,
-                         int line, lcmp_error *err)
+static int parse_options(signer *e,
+                         const char *opts,
+                         const char *source,
+                         int line,
+                         lcmp_error *err)
 {
-    static const char *const names[] = {"namespaces", "valid-after",
-                                        "valid-before"};
+    static const char *const names[] = {
+        "namespaces", "valid-after", "valid-before"};
     const char *p = opts;
     char name[72], *value = NULL;
     int seen[3] = {0, 0, 0};
@@ -330,37 +340,56 @@ static int parse_options(signer *e, const char *opts, const char *source,
         for (k = 0; k < 3 && !word_is(start, n, names[k]); k++) {
         }
         if (n == 0) {
-            rc = line_error(err, LCMP_EPARSE, source, line,
-                            "empty option");
+            rc = line_error(err, LCMP_EPARSE, source, line, "empty option");
             goto done;
         }
         if (k == 3) {
-            rc = line_error(err, LCMP_EPARSE, source, line,
-                            "unsupported option '%s'", name);
+            rc = line_error(err,
+                            LCMP_EPARSE,
+                            source,
+                            line,
+                            "unsupported option '%s'",
+                            name);
             goto done;
         }
         if (seen[k]) {
-            rc = line_error(err, LCMP_EPARSE, source, line,
-                            "repeated option '%s'", names[k]);
+            rc = line_error(err,
+                            LCMP_EPARSE,
+                            source,
+                            line,
+                            "repeated option '%s'",
+                            names[k]);
             goto done;
         }
         seen[k] = 1;
         if (*p != '=') {
-            rc = line_error(err, LCMP_EPARSE, source, line,
-                            "option '%s' needs a quoted value", names[k]);
+            rc = line_error(err,
+                            LCMP_EPARSE,
+                            source,
+                            line,
+                            "option '%s' needs a quoted value",
+                            names[k]);
             goto done;
         }
         p++;
         value = dequote(&p);
         if (value == NULL) {
-            rc = line_error(err, LCMP_EPARSE, source, line,
-                            "option '%s' needs a quoted value", names[k]);
+            rc = line_error(err,
+                            LCMP_EPARSE,
+                            source,
+                            line,
+                            "option '%s' needs a quoted value",
+                            names[k]);
             goto done;
         }
         if (k == 0) {
             if (!list_valid(value)) {
-                rc = line_error(err, LCMP_EPARSE, source, line,
-                                "empty pattern in namespaces \"%s\"", value);
+                rc = line_error(err,
+                                LCMP_EPARSE,
+                                source,
+                                line,
+                                "empty pattern in namespaces \"%s\"",
+                                value);
                 goto done;
             }
             e->namespaces = value;
@@ -369,10 +398,14 @@ static int parse_options(signer *e, const char *opts, const char *source,
             int64_t t;
 
             if (parse_time(&t, value) < 0) {
-                rc = line_error(err, LCMP_EPARSE, source, line,
+                rc = line_error(err,
+                                LCMP_EPARSE,
+                                source,
+                                line,
                                 "invalid %s time '%s' (want "
                                 "YYYYMMDD[HHMM[SS]][Z])",
-                                names[k], value);
+                                names[k],
+                                value);
                 goto done;
             }
             if (k == 1) {
@@ -389,14 +422,21 @@ static int parse_options(signer *e, const char *opts, const char *source,
             break;
         }
         if (*p != ',') {
-            rc = line_error(err, LCMP_EPARSE, source, line,
-                            "unexpected text after option '%s'", names[k]);
+            rc = line_error(err,
+                            LCMP_EPARSE,
+                            source,
+                            line,
+                            "unexpected text after option '%s'",
+                            names[k]);
             goto done;
         }
         p++;
     }
     if (e->has_after && e->has_before && e->before <= e->after) {
-        rc = line_error(err, LCMP_EPARSE, source, line,
+        rc = line_error(err,
+                        LCMP_EPARSE,
+                        source,
+                        line,
                         "valid-before is not later than valid-after");
         goto done;
     }
@@ -438,8 +478,12 @@ static char *cut(char *end)
  * One line (NUL-terminated, writable, without its line end). *got is set
  * when the line holds an entry.
  */
-static int parse_line(signer *e, int *got, char *text, const char *source,
-                      int line, lcmp_error *err)
+static int parse_line(signer *e,
+                      int *got,
+                      char *text,
+                      const char *source,
+                      int line,
+                      lcmp_error *err)
 {
     char *p = text, *end, *principals, *opts = NULL, *type, *b64;
     char name[72];
@@ -456,20 +500,27 @@ static int parse_line(signer *e, int *got, char *text, const char *source,
     end = field_end(p, 0);
     p = cut(end);
     if (strchr(principals, '"') != NULL) {
-        return line_error(err, LCMP_EPARSE, source, line,
+        return line_error(err,
+                          LCMP_EPARSE,
+                          source,
+                          line,
                           "quoted principals are not supported");
     }
     if (!list_valid(principals)) {
-        return line_error(err, LCMP_EPARSE, source, line,
-                          "empty pattern in principals '%s'", principals);
+        return line_error(err,
+                          LCMP_EPARSE,
+                          source,
+                          line,
+                          "empty pattern in principals '%s'",
+                          principals);
     }
     if (*p == '\0') {
         return line_error(err, LCMP_EPARSE, source, line, "missing key");
     }
     end = field_end(p, 1);
     if (end == NULL) {
-        return line_error(err, LCMP_EPARSE, source, line,
-                          "unterminated quote in options");
+        return line_error(
+            err, LCMP_EPARSE, source, line, "unterminated quote in options");
     }
     if (!looks_like_key_type(p, (size_t)(end - p))) {
         opts = p;
@@ -486,15 +537,15 @@ static int parse_line(signer *e, int *got, char *text, const char *source,
         strcmp(type, "ssh-rsa") != 0)
     {
         shown(name, type, strlen(type));
-        return line_error(err, LCMP_EPARSE, source, line,
-                          "unsupported key type '%s'", name);
+        return line_error(
+            err, LCMP_EPARSE, source, line, "unsupported key type '%s'", name);
     }
     b64 = p;
     end = field_end(p, 0);
     (void)cut(end); /* the rest is a comment */
     if (*b64 == '\0') {
-        return line_error(err, LCMP_EPARSE, source, line,
-                          "missing %s key data", type);
+        return line_error(
+            err, LCMP_EPARSE, source, line, "missing %s key data", type);
     }
 
     memset(e, 0, sizeof(*e));
@@ -503,8 +554,7 @@ static int parse_line(signer *e, int *got, char *text, const char *source,
     if (rc < 0) {
         if (err != NULL) {
             /* keep the key parser's message, add where */
-            lcmp__strlcpy_left(err->source, sizeof(err->source),
-                               source);
+            lcmp__strlcpy_left(err->source, sizeof(err->source), source);
             err->line = line;
         }
         goto done;
@@ -564,7 +614,10 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 }
 
 /* Check a line's bytes: UTF-8, no control characters but tab. */
-static int check_text(const char *s, size_t n, const char *source, int line,
+static int check_text(const char *s,
+                      size_t n,
+                      const char *source,
+                      int line,
                       lcmp_error *err)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -574,20 +627,26 @@ static int check_text(const char *s, size_t n, const char *source, int line,
         size_t k = utf8_len(u + i, n - i);
 
         if (k == 0) {
-            return line_error(err, LCMP_EPARSE, source, line,
-                              "invalid UTF-8");
+            return line_error(err, LCMP_EPARSE, source, line, "invalid UTF-8");
         }
         if (k == 1 && ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)) {
-            return line_error(err, LCMP_EPARSE, source, line,
-                              "control character 0x%02x", u[i]);
+            return line_error(err,
+                              LCMP_EPARSE,
+                              source,
+                              line,
+                              "control character 0x%02x",
+                              u[i]);
         }
         i += k;
     }
     return 0;
 }
 
-int lcmp_signers_load_buffer(lcmp_signers **out, const uint8_t *buf,
-                             size_t len, const char *source, lcmp_error *err)
+int lcmp_signers_load_buffer(lcmp_signers **out,
+                             const uint8_t *buf,
+                             size_t len,
+                             const char *source,
+                             lcmp_error *err)
 {
     lcmp_signers *s = NULL;
     const char *p = (const char *)buf, *stop;
@@ -595,26 +654,27 @@ int lcmp_signers_load_buffer(lcmp_signers **out, const uint8_t *buf,
     int line = 0, rc = LCMP_ERROR;
 
     if (out == NULL || (buf == NULL && len > 0)) {
-        return lcmp__error_set(err, LCMP_EINVALID, source, NULL,
-                               "no allowed signers text given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, source, NULL, "no allowed signers text given");
     }
     *out = NULL;
     if (source == NULL) {
         source = "<string>";
     }
     if (len > MAX_FILE) {
-        return lcmp__error_set(err, LCMP_ELIMIT, source, NULL,
+        return lcmp__error_set(err,
+                               LCMP_ELIMIT,
+                               source,
+                               NULL,
                                "allowed signers file is larger than %zu "
                                "bytes",
                                MAX_FILE);
     }
     s = calloc(1, sizeof(*s));
     text = malloc(MAX_LINE + 1);
-    if (s == NULL || text == NULL ||
-        (s->source = lcmp__strdup(source)) == NULL)
+    if (s == NULL || text == NULL || (s->source = lcmp__strdup(source)) == NULL)
     {
-        rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL,
-                             "out of memory");
+        rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
         goto done;
     }
     stop = p != NULL ? p + len : p;
@@ -630,8 +690,12 @@ int lcmp_signers_load_buffer(lcmp_signers **out, const uint8_t *buf,
             n--; /* CRLF */
         }
         if (n > MAX_LINE) {
-            rc = line_error(err, LCMP_ELIMIT, source, line,
-                            "line is longer than %zu bytes", MAX_LINE);
+            rc = line_error(err,
+                            LCMP_ELIMIT,
+                            source,
+                            line,
+                            "line is longer than %zu bytes",
+                            MAX_LINE);
             goto done;
         }
         rc = check_text(p, n, source, line, err);
@@ -647,19 +711,22 @@ int lcmp_signers_load_buffer(lcmp_signers **out, const uint8_t *buf,
         if (got) {
             if (s->count == MAX_ENTRIES) {
                 signer_dispose(&e);
-                rc = line_error(err, LCMP_ELIMIT, source, line,
+                rc = line_error(err,
+                                LCMP_ELIMIT,
+                                source,
+                                line,
                                 "more than %zu allowed signers",
                                 MAX_ENTRIES);
                 goto done;
             }
             if (s->count % 64 == 0) {
-                signer *grown = realloc(s->entries, (s->count + 64) *
-                                                        sizeof(*grown));
+                signer *grown =
+                    realloc(s->entries, (s->count + 64) * sizeof(*grown));
 
                 if (grown == NULL) {
                     signer_dispose(&e);
-                    rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL,
-                                         "out of memory");
+                    rc = lcmp__error_set(
+                        err, LCMP_ENOMEM, source, NULL, "out of memory");
                     goto done;
                 }
                 s->entries = grown;
@@ -677,23 +744,24 @@ done:
     return rc;
 }
 
-int lcmp_signers_load_file(lcmp_signers **out, const char *path,
+int lcmp_signers_load_file(lcmp_signers **out,
+                           const char *path,
                            lcmp_error *err)
 {
     lcmp_buf buf = LCMP_BUF_INIT;
     int rc = LCMP_ERROR;
 
     if (out == NULL || path == NULL) {
-        return lcmp__error_set(err, LCMP_EINVALID, path, NULL,
-                               "no allowed signers file given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, path, NULL, "no allowed signers file given");
     }
     *out = NULL;
     rc = lcmp__file_read(&buf, path, MAX_FILE, err);
     if (rc < 0) {
         goto done;
     }
-    rc = lcmp_signers_load_buffer(out, (const uint8_t *)buf.ptr, buf.size,
-                                  path, err);
+    rc = lcmp_signers_load_buffer(
+        out, (const uint8_t *)buf.ptr, buf.size, path, err);
 done:
     lcmp_buf_dispose(&buf);
     return rc;
@@ -712,8 +780,11 @@ const lcmp__sshkey *lcmp__signers_key(const lcmp_signers *signers, size_t i)
 enum { REACHED_KEY = 1, REACHED_PRINCIPAL, REACHED_NAMESPACE };
 
 int lcmp__signers_find(const char **principal_out,
-                       const lcmp_signers *signers, const lcmp__sshkey *key,
-                       const char *principal, const char *ns, int64_t at,
+                       const lcmp_signers *signers,
+                       const lcmp__sshkey *key,
+                       const char *principal,
+                       const char *ns,
+                       int64_t at,
                        lcmp_error *err)
 {
     const signer *best = NULL;
@@ -721,10 +792,11 @@ int lcmp__signers_find(const char **principal_out,
     char fp[64], when[21];
     size_t i;
 
-    if (principal_out == NULL || signers == NULL || key == NULL ||
-        ns == NULL)
-    {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+    if (principal_out == NULL || signers == NULL || key == NULL || ns == NULL) {
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
                                "no signers, key or namespace given");
     }
     *principal_out = NULL;
@@ -735,15 +807,12 @@ int lcmp__signers_find(const char **principal_out,
         if (!lcmp__sshkey_equal(e->key, key)) {
             continue;
         }
-        if (principal == NULL || match_list(principal, e->principals) == 1)
-        {
+        if (principal == NULL || match_list(principal, e->principals) == 1) {
             stage = REACHED_PRINCIPAL;
-            if (e->namespaces == NULL || match_list(ns, e->namespaces) == 1)
-            {
+            if (e->namespaces == NULL || match_list(ns, e->namespaces) == 1) {
                 stage = REACHED_NAMESPACE;
                 if ((!e->has_after || at >= e->after) &&
-                    (!e->has_before || at <= e->before))
-                {
+                    (!e->has_before || at <= e->before)) {
                     *principal_out = e->principals;
                     return 0;
                 }
@@ -758,32 +827,52 @@ int lcmp__signers_find(const char **principal_out,
     lcmp__sshkey_fingerprint(fp, key);
     switch (reached) {
     case 0:
-        return lcmp__error_set(err, LCMP_EVERIFY, signers->source, NULL,
-                               "key %s is not in allowed signers", fp);
+        return lcmp__error_set(err,
+                               LCMP_EVERIFY,
+                               signers->source,
+                               NULL,
+                               "key %s is not in allowed signers",
+                               fp);
     case REACHED_KEY:
-        return lcmp__error_set(err, LCMP_EVERIFY, signers->source, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EVERIFY,
+                               signers->source,
+                               NULL,
                                "key %s is not registered for principal "
                                "'%s'",
-                               fp, principal);
+                               fp,
+                               principal);
     case REACHED_PRINCIPAL:
-        return lcmp__error_set(err, LCMP_EVERIFY, signers->source, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EVERIFY,
+                               signers->source,
+                               NULL,
                                "key %s is not allowed for namespace '%s'",
-                               fp, ns);
+                               fp,
+                               ns);
     default:
         break;
     }
     if (best->has_after && at < best->after) {
         lcmp_time_format(when, best->after);
-        return lcmp__error_set(err, LCMP_EVERIFY, signers->source, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EVERIFY,
+                               signers->source,
+                               NULL,
                                "key %s is not valid before %s for "
                                "principal '%s'",
-                               fp, when,
+                               fp,
+                               when,
                                principal != NULL ? principal
                                                  : best->principals);
     }
     lcmp_time_format(when, best->before);
-    return lcmp__error_set(err, LCMP_EVERIFY, signers->source, NULL,
+    return lcmp__error_set(err,
+                           LCMP_EVERIFY,
+                           signers->source,
+                           NULL,
                            "key %s is not valid after %s for principal '%s'",
-                           fp, when,
+                           fp,
+                           when,
                            principal != NULL ? principal : best->principals);
 }

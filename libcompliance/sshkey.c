@@ -136,8 +136,11 @@ static const char *ossl_reason(void)
 
 /* Import a public key from OpenSSL parameters; 0, LCMP_EPARSE or
  * LCMP_ECRYPTO. */
-static int pkey_fromdata(EVP_PKEY **out, const char *alg, OSSL_PARAM_BLD *bld,
-                         int check, lcmp_error *err)
+static int pkey_fromdata(EVP_PKEY **out,
+                         const char *alg,
+                         OSSL_PARAM_BLD *bld,
+                         int check,
+                         lcmp_error *err)
 {
     OSSL_PARAM *params = NULL;
     EVP_PKEY_CTX *ctx = NULL, *cctx = NULL;
@@ -147,22 +150,34 @@ static int pkey_fromdata(EVP_PKEY **out, const char *alg, OSSL_PARAM_BLD *bld,
     params = OSSL_PARAM_BLD_to_param(bld);
     ctx = EVP_PKEY_CTX_new_from_name(NULL, alg, NULL);
     if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1) {
-        rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
-                             "cannot set up an %s key: %s", alg,
+        rc = lcmp__error_set(err,
+                             LCMP_ECRYPTO,
+                             NULL,
+                             NULL,
+                             "cannot set up an %s key: %s",
+                             alg,
                              ossl_reason());
         goto done;
     }
     if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                             "invalid %s public key: %s", alg,
+        rc = lcmp__error_set(err,
+                             LCMP_EPARSE,
+                             NULL,
+                             NULL,
+                             "invalid %s public key: %s",
+                             alg,
                              ossl_reason());
         goto done;
     }
     if (check) {
         cctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
         if (cctx == NULL || EVP_PKEY_public_check_quick(cctx) != 1) {
-            rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                                 "invalid %s public key: %s", alg,
+            rc = lcmp__error_set(err,
+                                 LCMP_EPARSE,
+                                 NULL,
+                                 NULL,
+                                 "invalid %s public key: %s",
+                                 alg,
                                  ossl_reason());
             goto done;
         }
@@ -184,12 +199,15 @@ static int ed25519_from(EVP_PKEY **out, lcmp__sshbuf *b, lcmp_error *err)
     size_t n;
 
     if (lcmp__sshbuf_string(&pk, &n, b) < 0 || n != 32) {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                               "malformed ssh-ed25519 public key");
+        return lcmp__error_set(
+            err, LCMP_EPARSE, NULL, NULL, "malformed ssh-ed25519 public key");
     }
     *out = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, pk, n);
     if (*out == NULL) {
-        return lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_ECRYPTO,
+                               NULL,
+                               NULL,
                                "cannot make an Ed25519 key: %s",
                                ossl_reason());
     }
@@ -208,18 +226,25 @@ static int p256_from(EVP_PKEY **out, lcmp__sshbuf *b, lcmp_error *err)
     if (lcmp__sshbuf_expect(b, "nistp256") < 0 ||
         lcmp__sshbuf_string(&q, &n, b) < 0 || n != 65 || q[0] != 0x04)
     {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EPARSE,
+                               NULL,
+                               NULL,
                                "malformed ecdsa-sha2-nistp256 public key");
     }
     bld = OSSL_PARAM_BLD_new();
     if (bld == NULL ||
-        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-                                        "prime256v1", 0) != 1 ||
-        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, q,
-                                         n) != 1)
+        OSSL_PARAM_BLD_push_utf8_string(
+            bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, q, n) !=
+            1)
     {
-        rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
-                             "cannot set up an EC key: %s", ossl_reason());
+        rc = lcmp__error_set(err,
+                             LCMP_ECRYPTO,
+                             NULL,
+                             NULL,
+                             "cannot set up an EC key: %s",
+                             ossl_reason());
         goto done;
     }
     rc = pkey_fromdata(out, "EC", bld, 1, err);
@@ -237,11 +262,14 @@ static int rsa_from(EVP_PKEY **out, lcmp__sshbuf *b, lcmp_error *err)
     int bits, rc = LCMP_ERROR;
 
     if (sshbuf_mpint(&ep, &elen, b) < 0 || sshbuf_mpint(&np, &nlen, b) < 0) {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                               "malformed ssh-rsa public key");
+        return lcmp__error_set(
+            err, LCMP_EPARSE, NULL, NULL, "malformed ssh-rsa public key");
     }
     if (nlen > RSA_MAX_BITS / 8) {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EPARSE,
+                               NULL,
+                               NULL,
                                "RSA key is larger than %d bits",
                                RSA_MAX_BITS);
     }
@@ -250,26 +278,34 @@ static int rsa_from(EVP_PKEY **out, lcmp__sshbuf *b, lcmp_error *err)
     if (elen == 0 || elen >= nlen || (ep[elen - 1] & 1) == 0 ||
         (elen == 1 && ep[0] < 3))
     {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                               "invalid RSA public exponent");
+        return lcmp__error_set(
+            err, LCMP_EPARSE, NULL, NULL, "invalid RSA public exponent");
     }
     e = BN_bin2bn(ep, (int)elen, NULL);
     n = BN_bin2bn(np, (int)nlen, NULL);
     if (e == NULL || n == NULL) {
-        rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
-                             "cannot set up an RSA key: %s", ossl_reason());
+        rc = lcmp__error_set(err,
+                             LCMP_ECRYPTO,
+                             NULL,
+                             NULL,
+                             "cannot set up an RSA key: %s",
+                             ossl_reason());
         goto done;
     }
     bits = BN_num_bits(n);
     if (bits < RSA_MIN_BITS) {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                             "RSA key has %d bits, fewer than %d", bits,
+        rc = lcmp__error_set(err,
+                             LCMP_EPARSE,
+                             NULL,
+                             NULL,
+                             "RSA key has %d bits, fewer than %d",
+                             bits,
                              RSA_MIN_BITS);
         goto done;
     }
     if (!BN_is_odd(n)) {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                             "invalid RSA modulus");
+        rc = lcmp__error_set(
+            err, LCMP_EPARSE, NULL, NULL, "invalid RSA modulus");
         goto done;
     }
     bld = OSSL_PARAM_BLD_new();
@@ -277,8 +313,12 @@ static int rsa_from(EVP_PKEY **out, lcmp__sshbuf *b, lcmp_error *err)
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1)
     {
-        rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
-                             "cannot set up an RSA key: %s", ossl_reason());
+        rc = lcmp__error_set(err,
+                             LCMP_ECRYPTO,
+                             NULL,
+                             NULL,
+                             "cannot set up an RSA key: %s",
+                             ossl_reason());
         goto done;
     }
     rc = pkey_fromdata(out, "RSA", bld, 0, err);
@@ -289,8 +329,10 @@ done:
     return rc;
 }
 
-int lcmp__sshkey_from_blob(lcmp__sshkey **out, const uint8_t *blob,
-                           size_t len, lcmp_error *err)
+int lcmp__sshkey_from_blob(lcmp__sshkey **out,
+                           const uint8_t *blob,
+                           size_t len,
+                           lcmp_error *err)
 {
     lcmp__sshkey *key = NULL;
     lcmp__sshbuf b = {blob, len};
@@ -300,18 +342,17 @@ int lcmp__sshkey_from_blob(lcmp__sshkey **out, const uint8_t *blob,
     int rc = LCMP_ERROR;
 
     if (out == NULL || (blob == NULL && len > 0)) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no key blob given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no key blob given");
     }
     *out = NULL;
     if (lcmp__sshbuf_string(&type, &tlen, &b) < 0) {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                               "malformed public key");
+        return lcmp__error_set(
+            err, LCMP_EPARSE, NULL, NULL, "malformed public key");
     }
     key = calloc(1, sizeof(*key));
     if (key == NULL) {
-        return lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL,
-                               "out of memory");
+        return lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
     }
     if (str_is(type, tlen, "ssh-ed25519")) {
         key->type = LCMP__SSHKEY_ED25519;
@@ -324,14 +365,17 @@ int lcmp__sshkey_from_blob(lcmp__sshkey **out, const uint8_t *blob,
         rc = rsa_from(&key->pkey, &b, err);
     } else {
         quote_type(shown, type, tlen);
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                             "unsupported key type '%s'", shown);
+        rc = lcmp__error_set(
+            err, LCMP_EPARSE, NULL, NULL, "unsupported key type '%s'", shown);
     }
     if (rc < 0) {
         goto done;
     }
     if (b.len != 0) {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+        rc = lcmp__error_set(err,
+                             LCMP_EPARSE,
+                             NULL,
+                             NULL,
                              "trailing data after the %s public key",
                              lcmp__sshkey_type_name(key));
         goto done;
@@ -351,16 +395,18 @@ done:
     return rc;
 }
 
-int lcmp__sshkey_from_text(lcmp__sshkey **out, const char *type,
-                           const char *b64, lcmp_error *err)
+int lcmp__sshkey_from_text(lcmp__sshkey **out,
+                           const char *type,
+                           const char *b64,
+                           lcmp_error *err)
 {
     lcmp_buf blob = LCMP_BUF_INIT;
     lcmp__sshkey *key = NULL;
     int rc = LCMP_ERROR;
 
     if (out == NULL || type == NULL || b64 == NULL) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no key text given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no key text given");
     }
     *out = NULL;
     rc = lcmp__base64_decode(&blob, b64, strlen(b64));
@@ -369,18 +415,26 @@ int lcmp__sshkey_from_text(lcmp__sshkey **out, const char *type,
         goto done;
     }
     if (rc < 0) {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                             "malformed base64 in the %s key", type);
+        rc = lcmp__error_set(err,
+                             LCMP_EPARSE,
+                             NULL,
+                             NULL,
+                             "malformed base64 in the %s key",
+                             type);
         goto done;
     }
-    rc = lcmp__sshkey_from_blob(&key, (const uint8_t *)blob.ptr, blob.size,
-                                err);
+    rc =
+        lcmp__sshkey_from_blob(&key, (const uint8_t *)blob.ptr, blob.size, err);
     if (rc < 0) {
         goto done;
     }
     if (strcmp(type, lcmp__sshkey_type_name(key)) != 0) {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                             "key type '%s' does not match its %s blob", type,
+        rc = lcmp__error_set(err,
+                             LCMP_EPARSE,
+                             NULL,
+                             NULL,
+                             "key type '%s' does not match its %s blob",
+                             type,
                              lcmp__sshkey_type_name(key));
         goto done;
     }
@@ -421,8 +475,8 @@ void lcmp__sshkey_fingerprint(char out[64], const lcmp__sshkey *key)
     k = 7;
     /* base64 without padding, as sshkey_fingerprint_raw() prints it */
     for (i = 0; i + 3 <= sizeof(md); i += 3) {
-        uint32_t v = (uint32_t)md[i] << 16 | (uint32_t)md[i + 1] << 8 |
-                     md[i + 2];
+        uint32_t v =
+            (uint32_t)md[i] << 16 | (uint32_t)md[i + 1] << 8 | md[i + 2];
 
         out[k++] = alphabet[v >> 18 & 63];
         out[k++] = alphabet[v >> 12 & 63];
@@ -505,8 +559,8 @@ int lcmp__base64_decode(lcmp_buf *out, const char *in, size_t len)
                 return LCMP_EPARSE; /* includes '=' in the middle */
             }
         }
-        w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 |
-            (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
+            (uint32_t)v[3];
         *p++ = (uint8_t)(w >> 16);
         if (!last || pad < 2) {
             *p++ = (uint8_t)(w >> 8);
@@ -515,8 +569,8 @@ int lcmp__base64_decode(lcmp_buf *out, const char *in, size_t len)
             *p++ = (uint8_t)w;
         }
         /* canonical form only: the bits padding leaves over are zero */
-        if (last && ((pad == 2 && (w & 0xffff) != 0) ||
-                     (pad == 1 && (w & 0xff) != 0)))
+        if (last &&
+            ((pad == 2 && (w & 0xffff) != 0) || (pad == 1 && (w & 0xff) != 0)))
         {
             lcmp__buf_clear(out);
             return LCMP_EPARSE;

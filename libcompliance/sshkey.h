@@ -35,12 +35,16 @@ typedef struct lcmp__sshkey {
 
 /* Parse a public-key wire blob (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa
  * with a modulus of at least 2048 bits). LCMP_EPARSE for anything else. */
-int lcmp__sshkey_from_blob(lcmp__sshkey **out, const uint8_t *blob,
-                           size_t len, lcmp_error *err);
+int lcmp__sshkey_from_blob(lcmp__sshkey **out,
+                           const uint8_t *blob,
+                           size_t len,
+                           lcmp_error *err);
 /* Parse "keytype base64" as in authorized_keys / allowed_signers; the
  * type named must match the blob's. */
-int lcmp__sshkey_from_text(lcmp__sshkey **out, const char *type,
-                           const char *b64, lcmp_error *err);
+int lcmp__sshkey_from_text(lcmp__sshkey **out,
+                           const char *type,
+                           const char *b64,
+                           lcmp_error *err);
 void lcmp__sshkey_free(lcmp__sshkey *key);
 /* Same key (blob comparison). */
 int lcmp__sshkey_equal(const lcmp__sshkey *a, const lcmp__sshkey *b);

@@ -43,8 +43,8 @@ void lcmp__sshsig_free(lcmp__sshsig *sig)
 
 static int malformed(lcmp_error *err, const char *what)
 {
-    return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
-                           "malformed SSH signature: %s", what);
+    return lcmp__error_set(
+        err, LCMP_EPARSE, NULL, NULL, "malformed SSH signature: %s", what);
 }
 
 static int is_space(char c)
@@ -67,15 +67,18 @@ static const char *find(const char *hay, size_t len, const char *needle)
 
 /* Strip the armour: the BEGIN line at offset 0 (LF or CRLF), base64 in any
  * wrapping, "\n" + the END line, then nothing but whitespace. */
-static int dearmor(lcmp_buf *blob, const char *text, size_t len,
-                   lcmp_error *err)
+static int
+dearmor(lcmp_buf *blob, const char *text, size_t len, lcmp_error *err)
 {
     lcmp_buf b64 = LCMP_BUF_INIT;
     const char *p, *end, *stop = text + len;
     int rc = LCMP_ERROR;
 
     if (len > MAX_ARMORED) {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EPARSE,
+                               NULL,
+                               NULL,
                                "SSH signature is larger than %zu bytes",
                                MAX_ARMORED);
     }
@@ -98,8 +101,7 @@ static int dearmor(lcmp_buf *blob, const char *text, size_t len,
     }
     for (; p < end; p++) {
         if (!is_space(*p) && lcmp__buf_put(&b64, p, 1) < 0) {
-            rc = lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL,
-                                 "out of memory");
+            rc = lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
             goto done;
         }
     }
@@ -132,8 +134,12 @@ static int str_eq(const uint8_t *s, size_t n, const char *want)
 
 /* ECDSA sigbytes: mpint r, mpint s, nothing else; each at most 32 bytes
  * (P-256) and not zero. */
-static int ecdsa_rs(const uint8_t **r, size_t *rlen, const uint8_t **s,
-                    size_t *slen, const uint8_t *sig, size_t siglen)
+static int ecdsa_rs(const uint8_t **r,
+                    size_t *rlen,
+                    const uint8_t **s,
+                    size_t *slen,
+                    const uint8_t *sig,
+                    size_t siglen)
 {
     lcmp__sshbuf b = {sig, siglen};
     const uint8_t *p[2];
@@ -169,8 +175,8 @@ static int ecdsa_rs(const uint8_t **r, size_t *rlen, const uint8_t **s,
 
 /* Check the inner signature blob against the key type; fills sigtype,
  * sig and siglen. */
-static int parse_inner(lcmp__sshsig *sig, const uint8_t *in, size_t inlen,
-                       lcmp_error *err)
+static int
+parse_inner(lcmp__sshsig *sig, const uint8_t *in, size_t inlen, lcmp_error *err)
 {
     lcmp__sshbuf b = {in, inlen};
     const uint8_t *type, *bytes, *r, *s;
@@ -195,14 +201,16 @@ static int parse_inner(lcmp__sshsig *sig, const uint8_t *in, size_t inlen,
     case LCMP__SSHKEY_ECDSA_P256:
         want = "ecdsa-sha2-nistp256";
         if (str_eq(type, tlen, want) &&
-            ecdsa_rs(&r, &rlen, &s, &slen, bytes, blen) < 0)
-        {
+            ecdsa_rs(&r, &rlen, &s, &slen, bytes, blen) < 0) {
             return malformed(err, "invalid ECDSA r and s");
         }
         break;
     case LCMP__SSHKEY_RSA:
         if (str_eq(type, tlen, "ssh-rsa")) {
-            return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+            return lcmp__error_set(err,
+                                   LCMP_EPARSE,
+                                   NULL,
+                                   NULL,
                                    "legacy ssh-rsa (SHA-1) signatures are "
                                    "refused; sign with rsa-sha2-256 or "
                                    "rsa-sha2-512");
@@ -210,16 +218,19 @@ static int parse_inner(lcmp__sshsig *sig, const uint8_t *in, size_t inlen,
         want = str_eq(type, tlen, "rsa-sha2-256") ? "rsa-sha2-256"
                                                   : "rsa-sha2-512";
         if (str_eq(type, tlen, want) &&
-            (blen == 0 ||
-             blen > (size_t)EVP_PKEY_get_size(sig->key->pkey)))
+            (blen == 0 || blen > (size_t)EVP_PKEY_get_size(sig->key->pkey)))
         {
-            return malformed(err, "RSA signature empty or longer than the "
-                                  "key");
+            return malformed(err,
+                             "RSA signature empty or longer than the "
+                             "key");
         }
         break;
     }
     if (want == NULL || !str_eq(type, tlen, want)) {
-        return lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EPARSE,
+                               NULL,
+                               NULL,
                                "malformed SSH signature: signature type "
                                "does not match the %s key",
                                lcmp__sshkey_type_name(sig->key));
@@ -234,7 +245,9 @@ static int parse_inner(lcmp__sshsig *sig, const uint8_t *in, size_t inlen,
     return 0;
 }
 
-int lcmp__sshsig_parse(lcmp__sshsig **out, const char *armored, size_t len,
+int lcmp__sshsig_parse(lcmp__sshsig **out,
+                       const char *armored,
+                       size_t len,
                        lcmp_error *err)
 {
     lcmp_buf blob = LCMP_BUF_INIT;
@@ -246,8 +259,8 @@ int lcmp__sshsig_parse(lcmp__sshsig **out, const char *armored, size_t len,
     int rc = LCMP_ERROR;
 
     if (out == NULL || (armored == NULL && len > 0)) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no signature given");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no signature given");
     }
     *out = NULL;
     rc = dearmor(&blob, armored != NULL ? armored : "", len, err);
@@ -267,7 +280,10 @@ int lcmp__sshsig_parse(lcmp__sshsig **out, const char *armored, size_t len,
         goto done;
     }
     if (version != 1) {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+        rc = lcmp__error_set(err,
+                             LCMP_EPARSE,
+                             NULL,
+                             NULL,
                              "unsupported SSH signature version %lu",
                              (unsigned long)version);
         goto done;
@@ -316,7 +332,10 @@ int lcmp__sshsig_parse(lcmp__sshsig **out, const char *armored, size_t len,
     if (lcmp__sshbuf_string(&ktype, &ktlen, &kb) == 0 && ktlen >= 3 &&
         memcmp(ktype, "sk-", 3) == 0)
     {
-        rc = lcmp__error_set(err, LCMP_EPARSE, NULL, NULL,
+        rc = lcmp__error_set(err,
+                             LCMP_EPARSE,
+                             NULL,
+                             NULL,
                              "FIDO security-key (sk-*) signatures are not "
                              "supported");
         goto done;
@@ -355,8 +374,7 @@ static size_t put_string(uint8_t *out, const void *s, size_t n)
 }
 
 /* The ECDSA signature as DER (what OpenSSL verifies); OPENSSL_free it. */
-static int ecdsa_der(unsigned char **der, int *derlen,
-                     const lcmp__sshsig *sig)
+static int ecdsa_der(unsigned char **der, int *derlen, const lcmp__sshsig *sig)
 {
     const uint8_t *r, *s;
     size_t rlen, slen;
@@ -371,8 +389,7 @@ static int ecdsa_der(unsigned char **der, int *derlen,
     br = BN_bin2bn(r, (int)rlen, NULL);
     bs = BN_bin2bn(s, (int)slen, NULL);
     if (es == NULL || br == NULL || bs == NULL ||
-        ECDSA_SIG_set0(es, br, bs) != 1)
-    {
+        ECDSA_SIG_set0(es, br, bs) != 1) {
         goto done;
     }
     br = bs = NULL; /* owned by es now */
@@ -389,8 +406,11 @@ done:
     return rc;
 }
 
-int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
-                       size_t len, const char *ns, lcmp_error *err)
+int lcmp__sshsig_check(const lcmp__sshsig *sig,
+                       const uint8_t *msg,
+                       size_t len,
+                       const char *ns,
+                       lcmp_error *err)
 {
     /* "SSHSIG" string(ns) string("") string(hash) string(H(msg)) */
     uint8_t data[MAGIC_LEN + 4 + 255 + 4 + 4 + 6 + 4 + EVP_MAX_MD_SIZE];
@@ -406,20 +426,31 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
     int derlen = 0, ok, rc = LCMP_ERROR;
 
     if (sig == NULL || ns == NULL || (msg == NULL && len > 0)) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
                                "no signature, message or namespace given");
     }
     lcmp__sshkey_fingerprint(fp, sig->key);
     if (strcmp(sig->ns, ns) != 0) {
-        return lcmp__error_set(err, LCMP_EVERIFY, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EVERIFY,
+                               NULL,
+                               NULL,
                                "signature is for namespace '%s', not '%s'",
-                               sig->ns, ns);
+                               sig->ns,
+                               ns);
     }
-    if (EVP_Digest(msg != NULL ? msg : (const uint8_t *)"", len, md, &mdlen,
-                   sig->sha512 ? EVP_sha512() : EVP_sha256(), NULL) != 1)
+    if (EVP_Digest(msg != NULL ? msg : (const uint8_t *)"",
+                   len,
+                   md,
+                   &mdlen,
+                   sig->sha512 ? EVP_sha512() : EVP_sha256(),
+                   NULL) != 1)
     {
-        rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
-                             "cannot hash the message");
+        rc = lcmp__error_set(
+            err, LCMP_ECRYPTO, NULL, NULL, "cannot hash the message");
         goto done;
     }
     memcpy(data, MAGIC, MAGIC_LEN);
@@ -442,7 +473,10 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
             goto bad;
         }
         if (rc < 0) {
-            rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
+            rc = lcmp__error_set(err,
+                                 LCMP_ECRYPTO,
+                                 NULL,
+                                 NULL,
                                  "cannot encode the ECDSA signature");
             goto done;
         }
@@ -452,8 +486,7 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
     case LCMP__SSHKEY_RSA: {
         size_t modlen = (size_t)EVP_PKEY_get_size(sig->key->pkey);
 
-        hash = strcmp(sig->sigtype, "rsa-sha2-256") == 0 ? "SHA256"
-                                                          : "SHA512";
+        hash = strcmp(sig->sigtype, "rsa-sha2-256") == 0 ? "SHA256" : "SHA512";
         if (vlen == 0 || vlen > modlen) {
             goto bad;
         }
@@ -461,8 +494,8 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
         if (vlen < modlen) {
             padded = calloc(1, modlen);
             if (padded == NULL) {
-                rc = lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL,
-                                     "out of memory");
+                rc = lcmp__error_set(
+                    err, LCMP_ENOMEM, NULL, NULL, "out of memory");
                 goto done;
             }
             memcpy(padded + modlen - vlen, vsig, vlen);
@@ -473,10 +506,14 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
     }
     }
     ctx = EVP_MD_CTX_new();
-    if (ctx == NULL || EVP_DigestVerifyInit_ex(ctx, &pctx, hash, NULL, NULL,
-                                               sig->key->pkey, NULL) != 1)
+    if (ctx == NULL ||
+        EVP_DigestVerifyInit_ex(
+            ctx, &pctx, hash, NULL, NULL, sig->key->pkey, NULL) != 1)
     {
-        rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
+        rc = lcmp__error_set(err,
+                             LCMP_ECRYPTO,
+                             NULL,
+                             NULL,
                              "cannot set up verification with the %s key",
                              lcmp__sshkey_type_name(sig->key));
         goto done;
@@ -484,8 +521,8 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
     if (sig->key->type == LCMP__SSHKEY_RSA &&
         EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
     {
-        rc = lcmp__error_set(err, LCMP_ECRYPTO, NULL, NULL,
-                             "cannot select PKCS#1 v1.5 padding");
+        rc = lcmp__error_set(
+            err, LCMP_ECRYPTO, NULL, NULL, "cannot select PKCS#1 v1.5 padding");
         goto done;
     }
     ok = EVP_DigestVerify(ctx, vsig, vlen, data, n);
@@ -495,9 +532,13 @@ int lcmp__sshsig_check(const lcmp__sshsig *sig, const uint8_t *msg,
     rc = 0;
     goto done;
 bad:
-    rc = lcmp__error_set(err, LCMP_EVERIFY, NULL, NULL,
+    rc = lcmp__error_set(err,
+                         LCMP_EVERIFY,
+                         NULL,
+                         NULL,
                          "bad signature by %s key %s",
-                         lcmp__sshkey_type_name(sig->key), fp);
+                         lcmp__sshkey_type_name(sig->key),
+                         fp);
 done:
     /* leave no errors of ours in this thread's OpenSSL queue */
     ERR_clear_error();
@@ -507,10 +548,16 @@ done:
     return rc;
 }
 
-int lcmp_sshsig_verify(lcmp_buf *principal_out, lcmp_buf *fingerprint_out,
-                       const lcmp_signers *signers, const char *armored,
-                       size_t armored_len, const uint8_t *msg, size_t msg_len,
-                       const char *ns, const char *principal, int64_t at,
+int lcmp_sshsig_verify(lcmp_buf *principal_out,
+                       lcmp_buf *fingerprint_out,
+                       const lcmp_signers *signers,
+                       const char *armored,
+                       size_t armored_len,
+                       const uint8_t *msg,
+                       size_t msg_len,
+                       const char *ns,
+                       const char *principal,
+                       int64_t at,
                        lcmp_error *err)
 {
     lcmp__sshsig *sig = NULL;
@@ -521,7 +568,10 @@ int lcmp_sshsig_verify(lcmp_buf *principal_out, lcmp_buf *fingerprint_out,
     if (signers == NULL || armored == NULL || ns == NULL ||
         (msg == NULL && msg_len > 0))
     {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               NULL,
+                               NULL,
                                "no signers, signature, message or "
                                "namespace given");
     }
@@ -544,8 +594,7 @@ int lcmp_sshsig_verify(lcmp_buf *principal_out, lcmp_buf *fingerprint_out,
     if (rc < 0) {
         goto done;
     }
-    rc = lcmp__signers_find(&found, signers, sig->key, principal, ns, at,
-                            err);
+    rc = lcmp__signers_find(&found, signers, sig->key, principal, ns, at, err);
     if (rc < 0) {
         goto done;
     }

@@ -132,8 +132,12 @@ static void utf8_scrub(char *s)
     }
 }
 
-int lcmp__error_vset(lcmp_error *err, int code, const char *source,
-                     const char *pointer, const char *fmt, va_list ap)
+int lcmp__error_vset(lcmp_error *err,
+                     int code,
+                     const char *source,
+                     const char *pointer,
+                     const char *fmt,
+                     va_list ap)
 {
     char *c;
 
@@ -148,7 +152,8 @@ int lcmp__error_vset(lcmp_error *err, int code, const char *source,
      * through a character */
     utf8_trim_end(err->pointer);
     if (vsnprintf(err->message, sizeof(err->message), fmt, ap) >=
-        (int)sizeof(err->message)) {
+        (int)sizeof(err->message))
+    {
         utf8_trim_end(err->message);
     }
     for (c = err->message; *c != '\0'; c++) {
@@ -162,8 +167,12 @@ int lcmp__error_vset(lcmp_error *err, int code, const char *source,
     return code;
 }
 
-int lcmp__error_set(lcmp_error *err, int code, const char *source,
-                    const char *pointer, const char *fmt, ...)
+int lcmp__error_set(lcmp_error *err,
+                    int code,
+                    const char *source,
+                    const char *pointer,
+                    const char *fmt,
+                    ...)
 {
     va_list ap;
 
@@ -189,9 +198,14 @@ size_t lcmp_error_format(char *out, size_t size, const lcmp_error *err)
             snprintf(pos, sizeof(pos), ":%d", err->line);
         }
     }
-    n = snprintf(out, size, "%s%s%s%s%s%s", err->source, pos,
+    n = snprintf(out,
+                 size,
+                 "%s%s%s%s%s%s",
+                 err->source,
+                 pos,
                  err->source[0] != '\0' || pos[0] != '\0' ? ": " : "",
-                 err->pointer, err->pointer[0] != '\0' ? ": " : "",
+                 err->pointer,
+                 err->pointer[0] != '\0' ? ": " : "",
                  err->message[0] != '\0' ? err->message
                                          : lcmp_strerror(err->code));
     return n < 0 ? 0 : (size_t)n;
@@ -369,8 +383,7 @@ int32_t lcmp__days_from_civil(int64_t y, unsigned m, unsigned d)
     return (int32_t)(era * 146097 + doe - 719468);
 }
 
-void lcmp__civil_from_days(int32_t days, int64_t *y, unsigned *m,
-                           unsigned *d)
+void lcmp__civil_from_days(int32_t days, int64_t *y, unsigned *m, unsigned *d)
 {
     int64_t z = (int64_t)days + 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -386,8 +399,8 @@ void lcmp__civil_from_days(int32_t days, int64_t *y, unsigned *m,
 
 static unsigned days_in_month(int64_t y, unsigned m)
 {
-    static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30,
-                                       31, 31, 30, 31, 30, 31};
+    static const unsigned mdays[12] = {
+        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
     return m == 2 && leap ? 29 : mdays[m - 1];
@@ -413,11 +426,12 @@ static int parse_ymd(const char *s, int64_t *y, unsigned *m, unsigned *d)
     unsigned yy;
 
     if (digits(s, 4, &yy) < 0 || s[4] != '-' || digits(s + 5, 2, m) < 0 ||
-        s[7] != '-' || digits(s + 8, 2, d) < 0) {
+        s[7] != '-' || digits(s + 8, 2, d) < 0)
+    {
         return -1;
     }
-    if (yy < 1000 || *m < 1 || *m > 12 || *d < 1 ||
-        *d > days_in_month(yy, *m)) {
+    if (yy < 1000 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(yy, *m))
+    {
         return -1;
     }
     *y = yy;
@@ -485,8 +499,7 @@ int lcmp_time_parse(int64_t *out, const char *text, lcmp_error *err)
     size_t len;
 
     if (out == NULL || text == NULL) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no time given");
+        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL, "no time given");
     }
     len = strlen(text);
     if (len < 10 || parse_ymd(text, &y, &m, &d) < 0) {
@@ -500,7 +513,8 @@ int lcmp_time_parse(int64_t *out, const char *text, lcmp_error *err)
     p = text + 10;
     if ((*p != 'T' && *p != 't') || len < 20 || digits(p + 1, 2, &hh) < 0 ||
         p[3] != ':' || digits(p + 4, 2, &mm) < 0 || p[6] != ':' ||
-        digits(p + 7, 2, &ss) < 0 || hh > 23 || mm > 59 || ss > 60) {
+        digits(p + 7, 2, &ss) < 0 || hh > 23 || mm > 59 || ss > 60)
+    {
         goto bad;
     }
     /* a leap second is read as the last second of its minute */
@@ -521,13 +535,17 @@ int lcmp_time_parse(int64_t *out, const char *text, lcmp_error *err)
     }
     if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
         digits(p + 1, 2, &oh) == 0 && p[3] == ':' &&
-        digits(p + 4, 2, &om) == 0 && oh <= 23 && om <= 59) {
+        digits(p + 4, 2, &om) == 0 && oh <= 23 && om <= 59)
+    {
         int64_t off = (int64_t)oh * 3600 + om * 60;
         *out = *p == '+' ? t - off : t + off;
         return 0;
     }
 bad:
-    return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
+    return lcmp__error_set(err,
+                           LCMP_EINVALID,
+                           NULL,
+                           NULL,
                            "invalid time '%s': expected RFC 3339 "
                            "(2026-11-27T09:00:00Z) or a date (2026-11-27)",
                            text);
@@ -589,7 +607,9 @@ int lcmp__sha256_parse(uint8_t out[32], const char *hex)
     return 0;
 }
 
-int lcmp__file_read(lcmp_buf *out, const char *path, size_t max_size,
+int lcmp__file_read(lcmp_buf *out,
+                    const char *path,
+                    size_t max_size,
                     lcmp_error *err)
 {
     FILE *f = NULL;
@@ -601,24 +621,27 @@ int lcmp__file_read(lcmp_buf *out, const char *path, size_t max_size,
     f = fopen(path, "rb");
     if (f == NULL) {
         int code = errno == ENOENT ? LCMP_ENOTFOUND : LCMP_EIO;
-        return lcmp__error_set(err, code, path, NULL, "cannot open: %s",
-                               strerror(errno));
+        return lcmp__error_set(
+            err, code, path, NULL, "cannot open: %s", strerror(errno));
     }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (out->size + n > max_size) {
-            rc = lcmp__error_set(err, LCMP_ELIMIT, path, NULL,
-                                 "file is larger than %zu bytes", max_size);
+            rc = lcmp__error_set(err,
+                                 LCMP_ELIMIT,
+                                 path,
+                                 NULL,
+                                 "file is larger than %zu bytes",
+                                 max_size);
             goto done;
         }
         if (lcmp__buf_put(out, chunk, n) < 0) {
-            rc = lcmp__error_set(err, LCMP_ENOMEM, path, NULL,
-                                 "out of memory");
+            rc = lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
             goto done;
         }
     }
     if (ferror(f)) {
-        rc = lcmp__error_set(err, LCMP_EIO, path, NULL, "cannot read: %s",
-                             strerror(errno));
+        rc = lcmp__error_set(
+            err, LCMP_EIO, path, NULL, "cannot read: %s", strerror(errno));
         goto done;
     }
     if (out->ptr == NULL && lcmp__buf_grow(out, 1) < 0) {
@@ -648,8 +671,12 @@ static int write_all(int fd, const uint8_t *data, size_t len)
     return 0;
 }
 
-int lcmp_file_write_atomic(const char *path, const void *data, size_t len,
-                           unsigned int mode, uint32_t flags, lcmp_error *err)
+int lcmp_file_write_atomic(const char *path,
+                           const void *data,
+                           size_t len,
+                           unsigned int mode,
+                           uint32_t flags,
+                           lcmp_error *err)
 {
     const char *slash, *base;
     char *dir = NULL, *tmp = NULL;
@@ -657,26 +684,26 @@ int lcmp_file_write_atomic(const char *path, const void *data, size_t len,
     int fd = -1, dfd, rc = LCMP_EIO, placed = 0;
 
     if (path == NULL || (data == NULL && len > 0)) {
-        return lcmp__error_set(err, LCMP_EINVALID, NULL, NULL,
-                               "no file or no data to write");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no file or no data to write");
     }
     slash = strrchr(path, '/');
     base = slash != NULL ? slash + 1 : path;
     if (base[0] == '\0') {
-        return lcmp__error_set(err, LCMP_EINVALID, path, NULL,
-                               "not a file name");
+        return lcmp__error_set(
+            err, LCMP_EINVALID, path, NULL, "not a file name");
     }
     if (lstat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
-            return lcmp__error_set(err, LCMP_EINVALID, path, NULL,
-                                   "is a directory");
+            return lcmp__error_set(
+                err, LCMP_EINVALID, path, NULL, "is a directory");
         }
         if (!(flags & LCMP_WRITE_F_REPLACE)) {
-            return lcmp__error_set(err, LCMP_EINVALID, path, NULL,
-                                   "already exists");
+            return lcmp__error_set(
+                err, LCMP_EINVALID, path, NULL, "already exists");
         }
     }
-    dir = slash == NULL ? lcmp__strdup(".")
+    dir = slash == NULL   ? lcmp__strdup(".")
           : slash == path ? lcmp__strdup("/")
                           : lcmp__aprintf("%.*s", (int)(slash - path), path);
     tmp = dir != NULL ? lcmp__aprintf("%s/.%s.tmp-XXXXXX", dir, base) : NULL;
@@ -691,27 +718,33 @@ int lcmp_file_write_atomic(const char *path, const void *data, size_t len,
         rc = lcmp__error_set(err,
                              e == ENOENT || e == ENOTDIR ? LCMP_ENOTFOUND
                                                          : LCMP_EIO,
-                             path, NULL, "cannot create a temporary file: %s",
+                             path,
+                             NULL,
+                             "cannot create a temporary file: %s",
                              strerror(e));
         tmp[0] = '\0';
         goto done;
     }
     if (fchmod(fd, (mode_t)mode) != 0 ||
-        write_all(fd, (const uint8_t *)data, len) != 0 || fsync(fd) != 0) {
-        rc = lcmp__error_set(err, LCMP_EIO, path, NULL, "cannot write: %s",
-                             strerror(errno));
+        write_all(fd, (const uint8_t *)data, len) != 0 || fsync(fd) != 0)
+    {
+        rc = lcmp__error_set(
+            err, LCMP_EIO, path, NULL, "cannot write: %s", strerror(errno));
         goto done;
     }
     if (close(fd) != 0) {
         fd = -1;
-        rc = lcmp__error_set(err, LCMP_EIO, path, NULL, "cannot write: %s",
-                             strerror(errno));
+        rc = lcmp__error_set(
+            err, LCMP_EIO, path, NULL, "cannot write: %s", strerror(errno));
         goto done;
     }
     fd = -1;
     if (flags & LCMP_WRITE_F_REPLACE) {
         if (rename(tmp, path) != 0) {
-            rc = lcmp__error_set(err, LCMP_EIO, path, NULL,
+            rc = lcmp__error_set(err,
+                                 LCMP_EIO,
+                                 path,
+                                 NULL,
                                  "cannot rename into place: %s",
                                  strerror(errno));
             goto done;
@@ -721,8 +754,11 @@ int lcmp_file_write_atomic(const char *path, const void *data, size_t len,
         /* link() never replaces: a file that appeared meanwhile stays */
         int e = errno;
 
-        rc = lcmp__error_set(err, e == EEXIST ? LCMP_EINVALID : LCMP_EIO,
-                             path, NULL, "%s",
+        rc = lcmp__error_set(err,
+                             e == EEXIST ? LCMP_EINVALID : LCMP_EIO,
+                             path,
+                             NULL,
+                             "%s",
                              e == EEXIST ? "already exists" : strerror(e));
         goto done;
     }

@@ -20,12 +20,18 @@
  * NULL. Line and column are set to -1. The message is one line: newlines
  * and control characters are replaced by spaces.
  */
-int lcmp__error_set(lcmp_error *err, int code, const char *source,
-                    const char *pointer, const char *fmt, ...)
-    LCMP__PRINTF(5, 6);
-int lcmp__error_vset(lcmp_error *err, int code, const char *source,
-                     const char *pointer, const char *fmt, va_list ap)
-    LCMP__PRINTF(5, 0);
+int lcmp__error_set(lcmp_error *err,
+                    int code,
+                    const char *source,
+                    const char *pointer,
+                    const char *fmt,
+                    ...) LCMP__PRINTF(5, 6);
+int lcmp__error_vset(lcmp_error *err,
+                     int code,
+                     const char *source,
+                     const char *pointer,
+                     const char *fmt,
+                     va_list ap) LCMP__PRINTF(5, 0);
 
 /* Copy `src` into `dst` of `size`, left-truncating with "..." if too long. */
 void lcmp__strlcpy_left(char *dst, size_t size, const char *src);
@@ -50,8 +56,7 @@ char *lcmp__aprintf(const char *fmt, ...) LCMP__PRINTF(1, 2);
 int lcmp__date_parse(int32_t *out, const char *s);
 void lcmp__date_format(char out[11], int32_t days);
 int32_t lcmp__days_from_civil(int64_t y, unsigned m, unsigned d);
-void lcmp__civil_from_days(int32_t days, int64_t *y, unsigned *m,
-                           unsigned *d);
+void lcmp__civil_from_days(int32_t days, int64_t *y, unsigned *m, unsigned *d);
 /* Add calendar months; a day past the end of the target month is clamped. */
 int32_t lcmp__date_add_months(int32_t days, int32_t months);
 /* The calendar date (UTC) of a time. */
@@ -63,7 +68,9 @@ void lcmp__hex(char *out, const uint8_t *in, size_t len);
 int lcmp__sha256_parse(uint8_t out[32], const char *hex);
 
 /* Read a whole file, refusing more than max_size bytes (LCMP_ELIMIT). */
-int lcmp__file_read(lcmp_buf *out, const char *path, size_t max_size,
+int lcmp__file_read(lcmp_buf *out,
+                    const char *path,
+                    size_t max_size,
                     lcmp_error *err);
 
 #define LCMP__DEFAULT_MAX_FILE_SIZE ((size_t)16 * 1024 * 1024)

@@ -120,14 +120,12 @@ static void collect(json_t *ids, const json_t *holder)
     const json_t *v;
     size_t k;
 
-    json_array_foreach(json_object_get(holder, "controls"), k, v)
-    {
+    json_array_foreach (json_object_get(holder, "controls"), k, v) {
         json_array_append_new(
             ids, json_string(json_string_value(json_object_get(v, "id"))));
         collect(ids, v);
     }
-    json_array_foreach(json_object_get(holder, "groups"), k, v)
-    {
+    json_array_foreach (json_object_get(holder, "groups"), k, v) {
         collect(ids, v);
     }
 }
@@ -180,8 +178,7 @@ static const json_t *find_in(const json_t *holder, const char *id)
     const json_t *v, *hit;
     size_t k;
 
-    json_array_foreach(json_object_get(holder, "controls"), k, v)
-    {
+    json_array_foreach (json_object_get(holder, "controls"), k, v) {
         const char *cid = json_string_value(json_object_get(v, "id"));
 
         if (cid != NULL && strcmp(cid, id) == 0) {
@@ -191,8 +188,7 @@ static const json_t *find_in(const json_t *holder, const char *id)
             return hit;
         }
     }
-    json_array_foreach(json_object_get(holder, "groups"), k, v)
-    {
+    json_array_foreach (json_object_get(holder, "groups"), k, v) {
         if ((hit = find_in(v, id)) != NULL) {
             return hit;
         }
@@ -215,8 +211,7 @@ param_value(const json_t *doc, const char *cid, const char *pid)
     const json_t *v;
     size_t k;
 
-    json_array_foreach(json_object_get(control(doc, cid), "params"), k, v)
-    {
+    json_array_foreach (json_object_get(control(doc, cid), "params"), k, v) {
         if (strcmp(json_string_value(json_object_get(v, "id")), pid) == 0) {
             return json_string_value(
                 json_array_get(json_object_get(v, "values"), 0));
@@ -517,8 +512,7 @@ static void test_oscal__asis(void **state)
     assert_string_equal(param_value(doc, "a-1", "a-1_prm_1"), "monthly");
     assert_string_equal(param_value(doc, "a-1", "a-1_prm_2"), "digital");
     a1 = control(doc, "a-1");
-    json_array_foreach(json_object_get(a1, "params"), k, v)
-    {
+    json_array_foreach (json_object_get(a1, "params"), k, v) {
         assert_null(json_object_get(v, "select")); /* replaced by values */
     }
     /* alters: guidance removed, prop added at the end, part after a.1 */
@@ -1229,7 +1223,7 @@ static const json_t *finding_of(const json_t *doc, const char *id)
     const json_t *f;
     size_t k;
 
-    json_array_foreach(
+    json_array_foreach (
         json_object_get(
             json_array_get(
                 json_object_get(json_object_get(doc, "assessment-results"),
@@ -1272,7 +1266,7 @@ static const json_t *observation_of(const json_t *doc, const json_t *f)
     size_t k;
 
     assert_non_null(uuid);
-    json_array_foreach(
+    json_array_foreach (
         json_object_get(
             json_array_get(
                 json_object_get(json_object_get(doc, "assessment-results"),

@@ -14,8 +14,11 @@
 #include "rpt.h"
 #include "util.h"
 
-static int no_release(lcmp_release_info *out, lcmp_baseline **baseline_out,
-                      const char *tag, void *payload, lcmp_error *err)
+static int no_release(lcmp_release_info *out,
+                      lcmp_baseline **baseline_out,
+                      const char *tag,
+                      void *payload,
+                      lcmp_error *err)
 {
     (void)out;
     (void)baseline_out;
@@ -30,8 +33,11 @@ typedef struct fixture {
     lcmp_report *report;
 } fixture;
 
-static const char *const expected_orgs[] = {"gem-a", "gem-b", "gem-c",
-                                            "gem-d", "gem-e"};
+static const char *const expected_orgs[] = {"gem-a",
+                                            "gem-b",
+                                            "gem-c",
+                                            "gem-d",
+                                            "gem-e"};
 
 static int setup_report(void **state)
 {
@@ -44,8 +50,14 @@ static int setup_report(void **state)
     assert_int_equal(lcmp_key_generate(&key, LCMP_KEY_ED25519, NULL), 0);
     assert_int_equal(lcmp_key_public_openssh(&pub, key, NULL), 0);
     assert_int_equal(lcmp__buf_printf(&line, "gem-a %s\n", pub.ptr), 0);
-    assert_int_equal(lcmp_keyring_load(&f.keyring, (const uint8_t *)line.ptr,
-                                       line.size, NULL, NULL, 0, NULL, NULL),
+    assert_int_equal(lcmp_keyring_load(&f.keyring,
+                                       (const uint8_t *)line.ptr,
+                                       line.size,
+                                       NULL,
+                                       NULL,
+                                       0,
+                                       NULL,
+                                       NULL),
                      0);
     o.keyring = f.keyring;
     o.release = no_release;
@@ -70,8 +82,8 @@ static int teardown_report(void **state)
     return 0;
 }
 
-static lcmp_statement_info info_of(const char *org, const char *name,
-                                   int64_t at)
+static lcmp_statement_info
+info_of(const char *org, const char *name, int64_t at)
 {
     lcmp_statement_info in;
 
@@ -86,8 +98,12 @@ static lcmp_statement_info info_of(const char *org, const char *name,
     return in;
 }
 
-static void merge_valid(lcmp_report *r, const char *org, const char *name,
-                        int64_t at, const char *source, lcmp_state_t s1,
+static void merge_valid(lcmp_report *r,
+                        const char *org,
+                        const char *name,
+                        int64_t at,
+                        const char *source,
+                        lcmp_state_t s1,
                         lcmp_state_t s2)
 {
     lcmp_statement_info in = info_of(org, name, at);
@@ -104,8 +120,11 @@ static void merge_valid(lcmp_report *r, const char *org, const char *name,
     assert_int_equal(lcmp__report_merge(r, &e, NULL), 0);
 }
 
-static void merge_bad(lcmp_report *r, const char *org, lcmp_org_status_t st,
-                      const char *reason, const char *source)
+static void merge_bad(lcmp_report *r,
+                      const char *org,
+                      lcmp_org_status_t st,
+                      const char *reason,
+                      const char *source)
 {
     lcmp_statement_info in = info_of(org, "", 1700000000);
     lcmp__rpt_entry e;
@@ -150,12 +169,27 @@ static void test_report__aggregates_shares(void **state)
     const lcmp_report_row *gov, *bcm;
     size_t i;
 
-    merge_valid(f->report, "gem-a", "A", 100, "a.json", LCMP_STATE_COMPLIANT,
+    merge_valid(f->report,
+                "gem-a",
+                "A",
+                100,
+                "a.json",
+                LCMP_STATE_COMPLIANT,
                 LCMP_STATE_NON_COMPLIANT);
-    merge_valid(f->report, "gem-b", "B", 100, "b.json", LCMP_STATE_COMPLIANT,
+    merge_valid(f->report,
+                "gem-b",
+                "B",
+                100,
+                "b.json",
+                LCMP_STATE_COMPLIANT,
                 LCMP_STATE_EXCEPTED);
-    merge_valid(f->report, "gem-c", "C", 100, "c.json",
-                LCMP_STATE_NON_COMPLIANT, LCMP_STATE_NOT_APPLICABLE);
+    merge_valid(f->report,
+                "gem-c",
+                "C",
+                100,
+                "c.json",
+                LCMP_STATE_NON_COMPLIANT,
+                LCMP_STATE_NOT_APPLICABLE);
     assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
     gov = control(f->report, "GOV-03");
     assert_int_equal(gov->total, 3);
@@ -167,8 +201,7 @@ static void test_report__aggregates_shares(void **state)
     assert_int_equal(bcm->counts[LCMP_STATE_NON_COMPLIANT], 1);
     /* families sorted by id: continuity, governance */
     assert_int_equal(lcmp_report_family_count(f->report), 2);
-    assert_string_equal(lcmp_report_family_at(f->report, 0)->id,
-                        "continuity");
+    assert_string_equal(lcmp_report_family_at(f->report, 0)->id, "continuity");
     assert_int_equal(lcmp_report_family_at(f->report, 1)->counts[0], 2);
     /* no baseline: no headline; controls by family then id */
     assert_string_equal(lcmp_report_control_at(f->report, 0)->id, "BCM-01");
@@ -183,13 +216,22 @@ static void test_report__latest_valid_per_org(void **state)
     fixture *f = *state;
     const lcmp_report_row *gov;
 
-    merge_valid(f->report, "gem-a", "A new", 200, "z-new.json",
-                LCMP_STATE_COMPLIANT, LCMP_STATE_COMPLIANT);
-    merge_valid(f->report, "gem-a", "A old", 100, "a-old.json",
-                LCMP_STATE_NON_COMPLIANT, LCMP_STATE_NON_COMPLIANT);
+    merge_valid(f->report,
+                "gem-a",
+                "A new",
+                200,
+                "z-new.json",
+                LCMP_STATE_COMPLIANT,
+                LCMP_STATE_COMPLIANT);
+    merge_valid(f->report,
+                "gem-a",
+                "A old",
+                100,
+                "a-old.json",
+                LCMP_STATE_NON_COMPLIANT,
+                LCMP_STATE_NON_COMPLIANT);
     /* an invalid statement never replaces a valid one, newer or not */
-    merge_bad(f->report, "gem-a", LCMP_ORG_INVALID, "signature: bad",
-              "x.json");
+    merge_bad(f->report, "gem-a", LCMP_ORG_INVALID, "signature: bad", "x.json");
     assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
     assert_int_equal(org(f->report, "gem-a")->status, LCMP_ORG_VALID);
     assert_string_equal(org(f->report, "gem-a")->source, "z-new.json");
@@ -204,14 +246,25 @@ static void test_report__lists_missing_invalid_expired(void **state)
 {
     fixture *f = *state;
 
-    merge_valid(f->report, "gem-a", "A", 100, "a.json", LCMP_STATE_COMPLIANT,
+    merge_valid(f->report,
+                "gem-a",
+                "A",
+                100,
+                "a.json",
+                LCMP_STATE_COMPLIANT,
                 LCMP_STATE_COMPLIANT);
-    merge_bad(f->report, "gem-b", LCMP_ORG_INVALID, "signer: not registered",
+    merge_bad(f->report,
+              "gem-b",
+              LCMP_ORG_INVALID,
+              "signer: not registered",
               "b.json");
-    merge_bad(f->report, "gem-c", LCMP_ORG_EXPIRED,
-              "freshness: expired: valid until x", "c.json");
-    merge_bad(f->report, NULL, LCMP_ORG_INVALID, "envelope: not json",
-              "junk.json");
+    merge_bad(f->report,
+              "gem-c",
+              LCMP_ORG_EXPIRED,
+              "freshness: expired: valid until x",
+              "c.json");
+    merge_bad(
+        f->report, NULL, LCMP_ORG_INVALID, "envelope: not json", "junk.json");
     assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
     assert_int_equal(lcmp_report_org_count(f->report), 5);
     assert_int_equal(org(f->report, "gem-b")->status, LCMP_ORG_INVALID);
@@ -234,18 +287,24 @@ static void test_report__csv_quotes_rfc4180(void **state)
     fixture *f = *state;
     lcmp_buf out = LCMP_BUF_INIT;
 
-    merge_valid(f->report, "gem-a", "Gemeente \"A\", Noord\nZuid", 100,
-                "a.json", LCMP_STATE_COMPLIANT, LCMP_STATE_COMPLIANT);
+    merge_valid(f->report,
+                "gem-a",
+                "Gemeente \"A\", Noord\nZuid",
+                100,
+                "a.json",
+                LCMP_STATE_COMPLIANT,
+                LCMP_STATE_COMPLIANT);
     merge_bad(f->report, "gem-b", LCMP_ORG_INVALID, "signer: a, b", "b.json");
     assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
-    assert_int_equal(lcmp_report_render(&out, f->report, LCMP_REPORT_CSV,
-                                        NULL),
+    assert_int_equal(lcmp_report_render(&out, f->report, LCMP_REPORT_CSV, NULL),
                      0);
-    assert_non_null(strstr(out.ptr, ",valid,\"Gemeente \"\"A\"\", "
-                                    "Noord\nZuid\",\r\n"));
+    assert_non_null(strstr(out.ptr,
+                           ",valid,\"Gemeente \"\"A\"\", "
+                           "Noord\nZuid\",\r\n"));
     assert_non_null(strstr(out.ptr, ",invalid,,\"signer: a, b\"\r\n"));
-    assert_non_null(strstr(out.ptr, "control,GOV-03,governance,no,1,1,0,0,"
-                                    "0,0,100,0,0,,,\r\n"));
+    assert_non_null(strstr(out.ptr,
+                           "control,GOV-03,governance,no,1,1,0,0,"
+                           "0,0,100,0,0,,,\r\n"));
     lcmp_buf_dispose(&out);
 }
 
@@ -254,18 +313,26 @@ static void test_report__html_escapes_statement_text(void **state)
     fixture *f = *state;
     lcmp_buf out = LCMP_BUF_INIT;
 
-    merge_valid(f->report, "gem-a", "<script>alert('x')</script> & co", 100,
-                "a.json", LCMP_STATE_COMPLIANT, LCMP_STATE_NON_COMPLIANT);
-    merge_bad(f->report, "gem-b", LCMP_ORG_INVALID,
-              "signer: <img src=\"http://x\">", "b.json");
+    merge_valid(f->report,
+                "gem-a",
+                "<script>alert('x')</script> & co",
+                100,
+                "a.json",
+                LCMP_STATE_COMPLIANT,
+                LCMP_STATE_NON_COMPLIANT);
+    merge_bad(f->report,
+              "gem-b",
+              LCMP_ORG_INVALID,
+              "signer: <img src=\"http://x\">",
+              "b.json");
     assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
-    assert_int_equal(lcmp_report_render(&out, f->report, LCMP_REPORT_HTML,
-                                        NULL),
-                     0);
+    assert_int_equal(
+        lcmp_report_render(&out, f->report, LCMP_REPORT_HTML, NULL), 0);
     assert_null(strstr(out.ptr, "<script"));
     assert_null(strstr(out.ptr, "<img"));
-    assert_non_null(strstr(out.ptr, "&lt;script&gt;alert(&#39;x&#39;)"
-                                    "&lt;/script&gt; &amp; co"));
+    assert_non_null(strstr(out.ptr,
+                           "&lt;script&gt;alert(&#39;x&#39;)"
+                           "&lt;/script&gt; &amp; co"));
     assert_non_null(strstr(out.ptr, "signer: &lt;img src=&quot;"));
     assert_non_null(strstr(out.ptr, "<svg class=\"chart\""));
     assert_non_null(strstr(out.ptr, "@media print"));
@@ -277,16 +344,30 @@ static void test_report__json_counts(void **state)
     fixture *f = *state;
     lcmp_buf out = LCMP_BUF_INIT;
 
-    merge_valid(f->report, "gem-a", "A", 100, "a.json", LCMP_STATE_COMPLIANT,
+    merge_valid(f->report,
+                "gem-a",
+                "A",
+                100,
+                "a.json",
+                LCMP_STATE_COMPLIANT,
                 LCMP_STATE_COMPLIANT);
-    merge_valid(f->report, "gem-b", "B", 100, "b.json",
-                LCMP_STATE_NON_COMPLIANT, LCMP_STATE_COMPLIANT);
-    merge_valid(f->report, "gem-c", "C", 100, "c.json",
-                LCMP_STATE_NON_COMPLIANT, LCMP_STATE_COMPLIANT);
+    merge_valid(f->report,
+                "gem-b",
+                "B",
+                100,
+                "b.json",
+                LCMP_STATE_NON_COMPLIANT,
+                LCMP_STATE_COMPLIANT);
+    merge_valid(f->report,
+                "gem-c",
+                "C",
+                100,
+                "c.json",
+                LCMP_STATE_NON_COMPLIANT,
+                LCMP_STATE_COMPLIANT);
     assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
-    assert_int_equal(lcmp_report_render(&out, f->report, LCMP_REPORT_JSON,
-                                        NULL),
-                     0);
+    assert_int_equal(
+        lcmp_report_render(&out, f->report, LCMP_REPORT_JSON, NULL), 0);
     assert_non_null(strstr(out.ptr, "\"schema\": \"lcmp.report/v1\""));
     /* 1 of 3 is 33%, 2 of 3 is 67% (rounded half up) */
     assert_non_null(strstr(out.ptr, "\"compliant\": 33,\n"));
@@ -310,20 +391,22 @@ static void test_report__rejects_bad_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_report__aggregates_shares,
-                                        setup_report, teardown_report),
-        cmocka_unit_test_setup_teardown(test_report__latest_valid_per_org,
-                                        setup_report, teardown_report),
         cmocka_unit_test_setup_teardown(
-            test_report__lists_missing_invalid_expired, setup_report,
-            teardown_report),
-        cmocka_unit_test_setup_teardown(test_report__csv_quotes_rfc4180,
-                                        setup_report, teardown_report),
+            test_report__aggregates_shares, setup_report, teardown_report),
         cmocka_unit_test_setup_teardown(
-            test_report__html_escapes_statement_text, setup_report,
+            test_report__latest_valid_per_org, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(
+            test_report__lists_missing_invalid_expired,
+            setup_report,
             teardown_report),
-        cmocka_unit_test_setup_teardown(test_report__json_counts,
-                                        setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(
+            test_report__csv_quotes_rfc4180, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(
+            test_report__html_escapes_statement_text,
+            setup_report,
+            teardown_report),
+        cmocka_unit_test_setup_teardown(
+            test_report__json_counts, setup_report, teardown_report),
         cmocka_unit_test(test_report__rejects_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,8 +134,7 @@ static void assert_members(const json_t *obj, const char *const *keys, size_t n)
     size_t i = 0;
 
     assert_true(json_is_object(obj));
-    json_object_foreach((json_t *)obj, key, v)
-    {
+    json_object_foreach ((json_t *)obj, key, v) {
         (void)v;
         if (i >= n || strcmp(key, keys[i]) != 0) {
             fail_msg("member %zu is '%s', expected '%s'",

@@ -87,8 +87,8 @@ static int load(lcmp_signers **out, lcmp_error *err, const char *fmt, ...)
     va_end(ap);
     text.size = (size_t)n;
     lcmp_error_clear(err);
-    rc = lcmp_signers_load_buffer(out, (const uint8_t *)text.ptr, text.size,
-                                  "trust/signers", err);
+    rc = lcmp_signers_load_buffer(
+        out, (const uint8_t *)text.ptr, text.size, "trust/signers", err);
     if (rc == 0) {
         assert_non_null(*out);
     } else {
@@ -113,9 +113,13 @@ static void refused(int code, int line, const char *msg, const char *text)
     assert_string_equal(err.message, msg);
 }
 
-static int find(const char **principal_out, lcmp_error *err,
-                const lcmp_signers *s, const char *keyname,
-                const char *principal, const char *ns, int64_t at)
+static int find(const char **principal_out,
+                lcmp_error *err,
+                const lcmp_signers *s,
+                const char *keyname,
+                const char *principal,
+                const char *ns,
+                int64_t at)
 {
     lcmp__sshkey *k = key(keyname);
     int rc;
@@ -147,7 +151,8 @@ static void test_signers__load_all_key_types(void **state)
     lcmp_error err;
 
     (void)state;
-    assert_int_equal(load(&s, &err,
+    assert_int_equal(load(&s,
+                          &err,
                           "# release keys of the association\n"
                           "\n"
                           "   \t\n"
@@ -156,7 +161,9 @@ static void test_signers__load_all_key_types(void **state)
                           "bob@assoc.example,carol@assoc.example "
                           "namespaces=\"git\" %s\n"
                           "gem-zonnedaal %s",
-                          pub("ed25519"), pub("ecdsa"), pub("rsa3072")),
+                          pub("ed25519"),
+                          pub("ecdsa"),
+                          pub("rsa3072")),
                      0);
     assert_int_equal(lcmp_signers_count(s), 3);
     {
@@ -168,16 +175,19 @@ static void test_signers__load_all_key_types(void **state)
         assert_null(lcmp__signers_key(NULL, 0));
         lcmp__sshkey_free(k);
     }
-    assert_int_equal(find(&p, &err, s, "ed25519", "alice@assoc.example",
-                          "git", T_2026),
-                     0);
+    assert_int_equal(
+        find(&p, &err, s, "ed25519", "alice@assoc.example", "git", T_2026), 0);
     assert_string_equal(p, "alice@assoc.example");
-    assert_int_equal(find(&p, &err, s, "ecdsa", "carol@assoc.example", "git",
-                          T_2026),
-                     0);
+    assert_int_equal(
+        find(&p, &err, s, "ecdsa", "carol@assoc.example", "git", T_2026), 0);
     assert_string_equal(p, "bob@assoc.example,carol@assoc.example");
-    assert_int_equal(find(&p, &err, s, "rsa3072", "gem-zonnedaal",
-                          "compliance-statement", T_2026),
+    assert_int_equal(find(&p,
+                          &err,
+                          s,
+                          "rsa3072",
+                          "gem-zonnedaal",
+                          "compliance-statement",
+                          T_2026),
                      0);
     lcmp_signers_free(s);
 
@@ -200,7 +210,8 @@ static void test_signers__options(void **state)
 
     (void)state;
     /* case-insensitive names, any order, an escaped quote in a value */
-    assert_int_equal(load(&s, &err,
+    assert_int_equal(load(&s,
+                          &err,
                           "a VALID-BEFORE=\"20270101\",Namespaces=\"git,"
                           "x\\\"y\",valid-after=\"20260101\" %s\n",
                           pub("ed25519")),
@@ -217,14 +228,21 @@ static void test_signers__unsupported_options_refused(void **state)
     char text[2048];
 
     (void)state;
-    snprintf(text, sizeof(text),
-             "# CA line\n\nca@x cert-authority %s\n", pub("ed25519"));
+    snprintf(text,
+             sizeof(text),
+             "# CA line\n\nca@x cert-authority %s\n",
+             pub("ed25519"));
     refused(LCMP_EPARSE, 3, "unsupported option 'cert-authority'", text);
-    snprintf(text, sizeof(text), "a namespaces=\"git\",cert-authority %s\n",
+    snprintf(text,
+             sizeof(text),
+             "a namespaces=\"git\",cert-authority %s\n",
              pub("ed25519"));
     refused(LCMP_EPARSE, 1, "unsupported option 'cert-authority'", text);
-    snprintf(text, sizeof(text), "a %s\nb no-touch-required=\"x\" %s\n",
-             pub("ed25519"), pub("ed25519"));
+    snprintf(text,
+             sizeof(text),
+             "a %s\nb no-touch-required=\"x\" %s\n",
+             pub("ed25519"),
+             pub("ed25519"));
     refused(LCMP_EPARSE, 2, "unsupported option 'no-touch-required'", text);
     snprintf(text, sizeof(text), "a verify-required %s\n", pub("ed25519"));
     refused(LCMP_EPARSE, 1, "unsupported option 'verify-required'", text);
@@ -270,7 +288,10 @@ static void test_signers__malformed_options_refused(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        snprintf(text, sizeof(text), "# c\na %s %s\n", cases[i].opts,
+        snprintf(text,
+                 sizeof(text),
+                 "# c\na %s %s\n",
+                 cases[i].opts,
                  pub("ed25519"));
         refused(LCMP_EPARSE, 2, cases[i].msg, text);
     }
@@ -285,31 +306,38 @@ static void test_signers__bad_keys_refused(void **state)
     (void)state;
     snprintf(text, sizeof(text), "a %s\nb %s\n", pub("ed25519"), pub("dsa"));
     refused(LCMP_EPARSE, 2, "unsupported key type 'ssh-dss'", text);
-    snprintf(text, sizeof(text), "a namespaces=\"git\" %s\n",
-             pub("ecdsa384"));
-    refused(LCMP_EPARSE, 1, "unsupported key type 'ecdsa-sha2-nistp384'",
-            text);
-    refused(LCMP_EPARSE, 1,
+    snprintf(text, sizeof(text), "a namespaces=\"git\" %s\n", pub("ecdsa384"));
+    refused(LCMP_EPARSE, 1, "unsupported key type 'ecdsa-sha2-nistp384'", text);
+    refused(LCMP_EPARSE,
+            1,
             "unsupported key type 'sk-ssh-ed25519@openssh.com'",
             "a sk-ssh-ed25519@openssh.com AAAA\n");
-    refused(LCMP_EPARSE, 1,
+    refused(LCMP_EPARSE,
+            1,
             "unsupported key type 'ssh-ed25519-cert-v01@openssh.com'",
             "a ssh-ed25519-cert-v01@openssh.com AAAA\n");
     snprintf(text, sizeof(text), "a %s", pub("rsa1024"));
     refused(LCMP_EPARSE, 1, "RSA key has 1024 bits, fewer than 2048", text);
-    refused(LCMP_EPARSE, 1, "malformed base64 in the ssh-ed25519 key",
+    refused(LCMP_EPARSE,
+            1,
+            "malformed base64 in the ssh-ed25519 key",
             "a ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI*damAGCsQq31Uv+08lkBz"
             "oO4XLz2qYjJa8CGmj3B1Ea\n");
-    refused(LCMP_EPARSE, 1, "malformed base64 in the ssh-ed25519 key",
+    refused(LCMP_EPARSE,
+            1,
+            "malformed base64 in the ssh-ed25519 key",
             "a ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINdamAGCsQq31Uv+08lkBz"
             "oO4XLz2qYjJa8CGmj3B1E\n");
-    refused(LCMP_EPARSE, 1,
+    refused(LCMP_EPARSE,
+            1,
             "key type 'ecdsa-sha2-nistp256' does not match its ssh-ed25519 "
             "blob",
             "a ecdsa-sha2-nistp256 AAAAC3NzaC1lZDI1NTE5AAAAINdamAGCsQq31Uv"
             "+08lkBzoO4XLz2qYjJa8CGmj3B1Ea\n");
     refused(LCMP_EPARSE, 1, "missing key", "alice@x\n");
-    refused(LCMP_EPARSE, 1, "missing ssh-ed25519 key data",
+    refused(LCMP_EPARSE,
+            1,
+            "missing ssh-ed25519 key data",
             "alice@x ssh-ed25519\n");
     refused(LCMP_EPARSE, 1, "missing key", "alice@x namespaces=\"git\"\n");
 }
@@ -342,12 +370,11 @@ static void test_signers__text_checks(void **state)
         const char *p;
         lcmp_error err;
 
-        assert_int_equal(load(&s, &err, "gem-\xc3\xa9 %s Z\xc3\xbcrich\n",
-                              pub("ed25519")),
-                         0);
-        assert_int_equal(find(&p, &err, s, "ed25519", "gem-\xc3\xa9", "git",
-                              T_2026),
-                         0);
+        assert_int_equal(
+            load(&s, &err, "gem-\xc3\xa9 %s Z\xc3\xbcrich\n", pub("ed25519")),
+            0);
+        assert_int_equal(
+            find(&p, &err, s, "ed25519", "gem-\xc3\xa9", "git", T_2026), 0);
         lcmp_signers_free(s);
     }
 }
@@ -360,9 +387,10 @@ static void test_signers__nul_byte_refused(void **state)
 
     (void)state;
     lcmp_error_clear(&err);
-    assert_int_equal(lcmp_signers_load_buffer(&s, (const uint8_t *)text,
-                                              sizeof(text) - 1, NULL, &err),
-                     LCMP_EPARSE);
+    assert_int_equal(
+        lcmp_signers_load_buffer(
+            &s, (const uint8_t *)text, sizeof(text) - 1, NULL, &err),
+        LCMP_EPARSE);
     assert_null(s);
     assert_string_equal(err.message, "control character 0x00");
     assert_string_equal(err.source, "<string>");
@@ -387,12 +415,11 @@ static void test_signers__limits(void **state)
         assert_int_equal(lcmp__buf_printf(&text, "p%zu %s\n", i, line), 0);
     }
     lcmp_error_clear(&err);
-    assert_int_equal(lcmp_signers_load_buffer(&s, (const uint8_t *)text.ptr,
-                                              text.size, "big", &err),
+    assert_int_equal(lcmp_signers_load_buffer(
+                         &s, (const uint8_t *)text.ptr, text.size, "big", &err),
                      0);
     assert_int_equal(lcmp_signers_count(s), 10000);
-    assert_int_equal(find(&p, &err, s, "ed25519", "p9999", "git", T_2026),
-                     0);
+    assert_int_equal(find(&p, &err, s, "ed25519", "p9999", "git", T_2026), 0);
     assert_string_equal(p, "p9999");
     assert_int_equal(find(&p, &err, s, "ed25519", "p10000", "git", T_2026),
                      LCMP_EVERIFY);
@@ -401,8 +428,8 @@ static void test_signers__limits(void **state)
 
     /* one more is refused, naming its line */
     assert_int_equal(lcmp__buf_printf(&text, "# c\np %s\n", line), 0);
-    assert_int_equal(lcmp_signers_load_buffer(&s, (const uint8_t *)text.ptr,
-                                              text.size, "big", &err),
+    assert_int_equal(lcmp_signers_load_buffer(
+                         &s, (const uint8_t *)text.ptr, text.size, "big", &err),
                      LCMP_ELIMIT);
     assert_null(s);
     assert_int_equal(err.line, 10002);
@@ -413,16 +440,16 @@ static void test_signers__limits(void **state)
     while (text.size <= 1024 * 1024) {
         assert_int_equal(lcmp__buf_puts(&text, "# padding padding\n"), 0);
     }
-    assert_int_equal(lcmp_signers_load_buffer(&s, (const uint8_t *)text.ptr,
-                                              text.size, "big", &err),
+    assert_int_equal(lcmp_signers_load_buffer(
+                         &s, (const uint8_t *)text.ptr, text.size, "big", &err),
                      LCMP_ELIMIT);
     assert_string_equal(err.message,
                         "allowed signers file is larger than 1048576 bytes");
     /* exactly 1 MiB is fine */
     text.size = 1024 * 1024;
     text.ptr[text.size - 1] = '\n';
-    assert_int_equal(lcmp_signers_load_buffer(&s, (const uint8_t *)text.ptr,
-                                              text.size, "big", &err),
+    assert_int_equal(lcmp_signers_load_buffer(
+                         &s, (const uint8_t *)text.ptr, text.size, "big", &err),
                      0);
     lcmp_signers_free(s);
     s = NULL;
@@ -434,15 +461,15 @@ static void test_signers__limits(void **state)
         assert_int_equal(lcmp__buf_puts(&text, "c"), 0);
     }
     assert_int_equal(lcmp__buf_puts(&text, "\r\n"), 0);
-    assert_int_equal(lcmp_signers_load_buffer(&s, (const uint8_t *)text.ptr,
-                                              text.size, "big", &err),
+    assert_int_equal(lcmp_signers_load_buffer(
+                         &s, (const uint8_t *)text.ptr, text.size, "big", &err),
                      0);
     lcmp_signers_free(s);
     s = NULL;
     text.size -= 2;
     assert_int_equal(lcmp__buf_puts(&text, "c\n"), 0);
-    assert_int_equal(lcmp_signers_load_buffer(&s, (const uint8_t *)text.ptr,
-                                              text.size, "big", &err),
+    assert_int_equal(lcmp_signers_load_buffer(
+                         &s, (const uint8_t *)text.ptr, text.size, "big", &err),
                      LCMP_ELIMIT);
     assert_int_equal(err.line, 1);
     assert_string_equal(err.message, "line is longer than 8192 bytes");
@@ -461,53 +488,58 @@ static void test_signers__find_reasons(void **state)
     lcmp_error err;
 
     (void)state;
-    assert_int_equal(load(&s, &err,
+    assert_int_equal(load(&s,
+                          &err,
                           "gem-a namespaces=\"compliance-statement\" %s\n"
                           "gem-b namespaces=\"compliance-statement\","
                           "valid-after=\"20260101\" %s\n"
                           "gem-c %s\n",
-                          pub("ed25519"), pub("ecdsa"), pub("rsa3072")),
+                          pub("ed25519"),
+                          pub("ecdsa"),
+                          pub("rsa3072")),
                      0);
 
     fingerprint_of(fp, "ed25519b");
-    assert_int_equal(find(&p, &err, s, "ed25519b", "gem-a",
-                          "compliance-statement", T_2026),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        find(&p, &err, s, "ed25519b", "gem-a", "compliance-statement", T_2026),
+        LCMP_EVERIFY);
     snprintf(want, sizeof(want), "key %s is not in allowed signers", fp);
     assert_string_equal(err.message, want);
     assert_string_equal(err.source, "trust/signers");
 
     fingerprint_of(fp, "ed25519");
-    assert_int_equal(find(&p, &err, s, "ed25519", "gem-x",
-                          "compliance-statement", T_2026),
-                     LCMP_EVERIFY);
-    snprintf(want, sizeof(want),
-             "key %s is not registered for principal 'gem-x'", fp);
+    assert_int_equal(
+        find(&p, &err, s, "ed25519", "gem-x", "compliance-statement", T_2026),
+        LCMP_EVERIFY);
+    snprintf(want,
+             sizeof(want),
+             "key %s is not registered for principal 'gem-x'",
+             fp);
     assert_string_equal(err.message, want);
 
     assert_int_equal(find(&p, &err, s, "ed25519", "gem-a", "git", T_2026),
                      LCMP_EVERIFY);
-    snprintf(want, sizeof(want), "key %s is not allowed for namespace 'git'",
-             fp);
+    snprintf(
+        want, sizeof(want), "key %s is not allowed for namespace 'git'", fp);
     assert_string_equal(err.message, want);
 
     fingerprint_of(fp, "ecdsa");
-    assert_int_equal(find(&p, &err, s, "ecdsa", "gem-b",
-                          "compliance-statement", T_2026 - 1),
-                     LCMP_EVERIFY);
-    snprintf(want, sizeof(want),
+    assert_int_equal(
+        find(&p, &err, s, "ecdsa", "gem-b", "compliance-statement", T_2026 - 1),
+        LCMP_EVERIFY);
+    snprintf(want,
+             sizeof(want),
              "key %s is not valid before 2026-01-01T00:00:00Z for principal "
              "'gem-b'",
              fp);
     assert_string_equal(err.message, want);
     /* no principal asked: any entry, the reason names its principals */
-    assert_int_equal(find(&p, &err, s, "ecdsa", NULL, "compliance-statement",
-                          T_2026 - 1),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        find(&p, &err, s, "ecdsa", NULL, "compliance-statement", T_2026 - 1),
+        LCMP_EVERIFY);
     assert_string_equal(err.message, want);
-    assert_int_equal(find(&p, &err, s, "ecdsa", NULL, "compliance-statement",
-                          T_2026),
-                     0);
+    assert_int_equal(
+        find(&p, &err, s, "ecdsa", NULL, "compliance-statement", T_2026), 0);
     assert_string_equal(p, "gem-b");
     lcmp_signers_free(s);
 }
@@ -521,23 +553,26 @@ static void test_signers__most_specific_reason(void **state)
 
     (void)state;
     /* the same key three times; the entry that got furthest explains */
-    assert_int_equal(load(&s, &err,
+    assert_int_equal(load(&s,
+                          &err,
                           "other %s\n"
                           "gem-a namespaces=\"file\" %s\n"
                           "gem-a valid-before=\"20251231\" %s\n",
-                          pub("ed25519"), pub("ed25519"), pub("ed25519")),
+                          pub("ed25519"),
+                          pub("ed25519"),
+                          pub("ed25519")),
                      0);
     fingerprint_of(fp, "ed25519");
     assert_int_equal(find(&p, &err, s, "ed25519", "gem-a", "git", T_2026),
                      LCMP_EVERIFY);
-    snprintf(want, sizeof(want),
+    snprintf(want,
+             sizeof(want),
              "key %s is not valid after 2025-12-31T00:00:00Z for principal "
              "'gem-a'",
              fp);
     assert_string_equal(err.message, want);
     /* and the first entry that passes every check wins */
-    assert_int_equal(find(&p, &err, s, "ed25519", "gem-a", "file", T_2026),
-                     0);
+    assert_int_equal(find(&p, &err, s, "ed25519", "gem-a", "file", T_2026), 0);
     assert_string_equal(p, "gem-a");
     assert_int_equal(find(&p, &err, s, "ed25519", NULL, "file", T_2026), 0);
     assert_string_equal(p, "other");
@@ -553,9 +588,10 @@ static void test_signers__validity_bounds_inclusive_utc(void **state)
         {"20260101", "20261231", T_2026, T_2026 + 364 * 86400},
         {"20260101Z", "20261231Z", T_2026, T_2026 + 364 * 86400},
         {"202601011230", "202601011231Z", T_2026 + 45000, T_2026 + 45060},
-        {"20260101123045Z", "20260101123046", T_2026 + 45045,
-         T_2026 + 45046},
-        {"20240229", "20240301", (int64_t)19782 * 86400,
+        {"20260101123045Z", "20260101123046", T_2026 + 45045, T_2026 + 45046},
+        {"20240229",
+         "20240301",
+         (int64_t)19782 * 86400,
          (int64_t)19783 * 86400},
     };
     const char *tz = getenv("TZ");
@@ -572,24 +608,24 @@ static void test_signers__validity_bounds_inclusive_utc(void **state)
         setenv("TZ", pass == 0 ? "UTC" : "America/St_Johns", 1);
         tzset();
         for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-            assert_int_equal(load(&s, &err,
+            assert_int_equal(load(&s,
+                                  &err,
                                   "a valid-after=\"%s\",valid-before=\"%s\" "
                                   "%s\n",
-                                  cases[i].after, cases[i].before,
+                                  cases[i].after,
+                                  cases[i].before,
                                   pub("ecdsa")),
                              0);
-            assert_int_equal(find(&p, &err, s, "ecdsa", "a", "git",
-                                  cases[i].lo),
-                             0);
-            assert_int_equal(find(&p, &err, s, "ecdsa", "a", "git",
-                                  cases[i].hi),
-                             0);
-            assert_int_equal(find(&p, &err, s, "ecdsa", "a", "git",
-                                  cases[i].lo - 1),
-                             LCMP_EVERIFY);
-            assert_int_equal(find(&p, &err, s, "ecdsa", "a", "git",
-                                  cases[i].hi + 1),
-                             LCMP_EVERIFY);
+            assert_int_equal(
+                find(&p, &err, s, "ecdsa", "a", "git", cases[i].lo), 0);
+            assert_int_equal(
+                find(&p, &err, s, "ecdsa", "a", "git", cases[i].hi), 0);
+            assert_int_equal(
+                find(&p, &err, s, "ecdsa", "a", "git", cases[i].lo - 1),
+                LCMP_EVERIFY);
+            assert_int_equal(
+                find(&p, &err, s, "ecdsa", "a", "git", cases[i].hi + 1),
+                LCMP_EVERIFY);
             lcmp_signers_free(s);
         }
     }
@@ -635,13 +671,18 @@ static void test_signers__patterns(void **state)
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int rc;
 
-        assert_int_equal(load(&s, &err, "%s namespaces=\"git,!gitx\" %s\n",
-                              cases[i].principals, pub("ed25519")),
+        assert_int_equal(load(&s,
+                              &err,
+                              "%s namespaces=\"git,!gitx\" %s\n",
+                              cases[i].principals,
+                              pub("ed25519")),
                          0);
         rc = find(&p, &err, s, "ed25519", cases[i].principal, "git", T_2026);
         if ((rc == 0) != cases[i].ok) {
-            fail_msg("'%s' against '%s': %d", cases[i].principal,
-                     cases[i].principals, rc);
+            fail_msg("'%s' against '%s': %d",
+                     cases[i].principal,
+                     cases[i].principals,
+                     rc);
         }
         lcmp_signers_free(s);
     }
@@ -660,8 +701,7 @@ static void test_signers__load_file(void **state)
     snprintf(path, sizeof(path), "%s/allowed_signers", t);
     f = fopen(path, "w");
     assert_non_null(f);
-    fprintf(f, "a %s\nb cert-authority %s\n", pub("ed25519"),
-            pub("ed25519"));
+    fprintf(f, "a %s\nb cert-authority %s\n", pub("ed25519"), pub("ed25519"));
     assert_int_equal(fclose(f), 0);
     lcmp_error_clear(&err);
     assert_int_equal(lcmp_signers_load_file(&s, path, &err), LCMP_EPARSE);

@@ -28,8 +28,7 @@ static void assert_contains(const char *s, const char *part)
 }
 
 /* A public key file's type and base64 fields (NUL-terminated copies). */
-static void read_pub(char *type, size_t tsize, lcmp_buf *b64,
-                     const char *path)
+static void read_pub(char *type, size_t tsize, lcmp_buf *b64, const char *path)
 {
     lcmp_buf text = LCMP_BUF_INIT;
     lcmp_error err;
@@ -92,8 +91,12 @@ static void keygen_fingerprint(char out[64], const char *path)
 static void test_sshkey__base64_rfc4648_vectors(void **state)
 {
     static const char *const v[][2] = {
-        {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-        {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
         {"foobar", "Zm9vYmFy"},
     };
     lcmp_buf b = LCMP_BUF_INIT;
@@ -101,12 +104,11 @@ static void test_sshkey__base64_rfc4648_vectors(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-        assert_int_equal(lcmp__base64_encode(&b, (const uint8_t *)v[i][0],
-                                             strlen(v[i][0])),
-                         0);
+        assert_int_equal(
+            lcmp__base64_encode(&b, (const uint8_t *)v[i][0], strlen(v[i][0])),
+            0);
         assert_string_equal(b.ptr, v[i][1]);
-        assert_int_equal(lcmp__base64_decode(&b, v[i][1], strlen(v[i][1])),
-                         0);
+        assert_int_equal(lcmp__base64_decode(&b, v[i][1], strlen(v[i][1])), 0);
         assert_int_equal(b.size, strlen(v[i][0]));
         assert_memory_equal(b.ptr, v[i][0], b.size);
     }
@@ -129,7 +131,7 @@ static void test_sshkey__base64_strict(void **state)
         "Zg==Zg==", /* padding in the middle */
         "Zm9v Zg=", /* whitespace */
         "Zm9v\nZg==",
-        "-_-_",     /* URL-safe alphabet */
+        "-_-_", /* URL-safe alphabet */
         "Zm9\0",
     };
     lcmp_buf b = LCMP_BUF_INIT;
@@ -137,8 +139,7 @@ static void test_sshkey__base64_strict(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        size_t len = i == sizeof(bad) / sizeof(bad[0]) - 1 ? 4
-                                                            : strlen(bad[i]);
+        size_t len = i == sizeof(bad) / sizeof(bad[0]) - 1 ? 4 : strlen(bad[i]);
 
         if (lcmp__base64_decode(&b, bad[i], len) != LCMP_EPARSE) {
             fail_msg("accepted '%s'", bad[i]);
@@ -153,8 +154,7 @@ static void test_sshkey__base64_strict(void **state)
 
 static void test_sshkey__sshbuf_reads_check_length(void **state)
 {
-    static const uint8_t data[] = {0, 0, 0, 3, 'a', 'b', 'c', 0, 0, 0, 9,
-                                   'x'};
+    static const uint8_t data[] = {0, 0, 0, 3, 'a', 'b', 'c', 0, 0, 0, 9, 'x'};
     lcmp__sshbuf b = {data, sizeof(data)};
     const uint8_t *s;
     size_t n;
@@ -287,12 +287,11 @@ static void test_sshkey__type_must_match_blob(void **state)
     assert_string_equal(err.message,
                         "key type 'ssh-rsa' does not match its ssh-ed25519 "
                         "blob");
-    assert_int_equal(lcmp__sshkey_from_text(&key, "ssh-ed25519",
-                                            "AAAAC3NzaC1lZDI1NTE5AAAAI!",
-                                            &err),
-                     LCMP_EPARSE);
-    assert_string_equal(err.message,
-                        "malformed base64 in the ssh-ed25519 key");
+    assert_int_equal(
+        lcmp__sshkey_from_text(
+            &key, "ssh-ed25519", "AAAAC3NzaC1lZDI1NTE5AAAAI!", &err),
+        LCMP_EPARSE);
+    assert_string_equal(err.message, "malformed base64 in the ssh-ed25519 key");
     lcmp_buf_dispose(&b64);
 }
 
@@ -313,8 +312,8 @@ static int from_blob(lcmp_error *err, const lcmp_buf *blob)
     int rc;
 
     lcmp_error_clear(err);
-    rc = lcmp__sshkey_from_blob(&key, (const uint8_t *)blob->ptr, blob->size,
-                                err);
+    rc = lcmp__sshkey_from_blob(
+        &key, (const uint8_t *)blob->ptr, blob->size, err);
     assert_true(rc == 0 ? key != NULL : key == NULL && err->code == rc);
     lcmp__sshkey_free(key);
     return rc;
@@ -322,8 +321,8 @@ static int from_blob(lcmp_error *err, const lcmp_buf *blob)
 
 static void test_sshkey__malformed_blobs(void **state)
 {
-    const char *files[] = {KEYS "ed25519.pub", KEYS "ecdsa.pub",
-                           KEYS "rsa3072.pub"};
+    const char *files[] = {
+        KEYS "ed25519.pub", KEYS "ecdsa.pub", KEYS "rsa3072.pub"};
     lcmp_buf blob = LCMP_BUF_INIT;
     lcmp_error err;
     size_t i, n, full;
@@ -406,21 +405,20 @@ static void test_sshkey__rsa_mpint_encoding(void **state)
 static void test_sshkey__ed25519_key_length(void **state)
 {
     static const uint8_t short_key[] = {
-        0, 0, 0, 11, 's', 's', 'h', '-', 'e', 'd', '2', '5', '5', '1', '9',
-        0, 0, 0, 31, 1,   2,   3,   4,   5,   6,   7,   8,   9,   10,  11,
-        12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
-        29, 30, 31};
+        0,   0,   0,  11, 's', 's', 'h', '-', 'e', 'd', '2', '5', '5',
+        '1', '9', 0,  0,  0,   31,  1,   2,   3,   4,   5,   6,   7,
+        8,   9,   10, 11, 12,  13,  14,  15,  16,  17,  18,  19,  20,
+        21,  22,  23, 24, 25,  26,  27,  28,  29,  30,  31};
     lcmp__sshkey *key = NULL;
     lcmp_error err;
 
     (void)state;
     lcmp_error_clear(&err);
-    assert_int_equal(lcmp__sshkey_from_blob(&key, short_key,
-                                            sizeof(short_key), &err),
-                     LCMP_EPARSE);
+    assert_int_equal(
+        lcmp__sshkey_from_blob(&key, short_key, sizeof(short_key), &err),
+        LCMP_EPARSE);
     assert_string_equal(err.message, "malformed ssh-ed25519 public key");
-    assert_int_equal(lcmp__sshkey_from_blob(&key, NULL, 0, &err),
-                     LCMP_EPARSE);
+    assert_int_equal(lcmp__sshkey_from_blob(&key, NULL, 0, &err), LCMP_EPARSE);
     assert_int_equal(lcmp__sshkey_from_blob(NULL, short_key, 4, &err),
                      LCMP_EINVALID);
 }

@@ -134,7 +134,9 @@ static void keygen_fingerprint(char out[64], const char *pubpath)
 }
 
 /* Sign MSG with key `name` in namespace `ns` using ssh-keygen. */
-static void keygen_sign(lcmp_buf *sig, const char *name, const char *ns,
+static void keygen_sign(lcmp_buf *sig,
+                        const char *name,
+                        const char *ns,
                         const char *hashalg)
 {
     char key[1024], msg[1024], out[1024];
@@ -144,14 +146,20 @@ static void keygen_sign(lcmp_buf *sig, const char *name, const char *ns,
     path_of(out, sizeof(out), "out.sig");
     spit(msg, MSG, strlen(MSG));
     sh("ssh-keygen -Y sign -f '%s' -n '%s' %s%s < '%s' > '%s' 2>/dev/null",
-       key, ns, hashalg != NULL ? "-O hashalg=" : "",
-       hashalg != NULL ? hashalg : "", msg, out);
+       key,
+       ns,
+       hashalg != NULL ? "-O hashalg=" : "",
+       hashalg != NULL ? hashalg : "",
+       msg,
+       out);
     slurp(sig, out);
 }
 
 /* Whether ssh-keygen -Y verify accepts `sig` over MSG. */
-static int keygen_verifies(const lcmp_buf *sig, const char *signers,
-                           const char *principal, const char *ns)
+static int keygen_verifies(const lcmp_buf *sig,
+                           const char *signers,
+                           const char *principal,
+                           const char *ns)
 {
     char s[1024], a[1024], m[1024];
 
@@ -163,19 +171,28 @@ static int keygen_verifies(const lcmp_buf *sig, const char *signers,
     spit(m, MSG, strlen(MSG));
     return sh_status("ssh-keygen -Y verify -f '%s' -I '%s' -n '%s' -s '%s' "
                      "< '%s' > /dev/null 2>&1",
-                     a, principal, ns, s, m) == 0;
+                     a,
+                     principal,
+                     ns,
+                     s,
+                     m) == 0;
 }
 
 /* "principal[ options] <key name>.pub" as one allowed_signers line. */
-static void signers_line(lcmp_buf *out, const char *principals,
-                         const char *opts, const char *key)
+static void signers_line(lcmp_buf *out,
+                         const char *principals,
+                         const char *opts,
+                         const char *key)
 {
     lcmp_buf pub = LCMP_BUF_INIT;
 
     pubkey_line(&pub, key);
-    assert_int_equal(lcmp__buf_printf(out, "%s%s%s %s\n", principals,
+    assert_int_equal(lcmp__buf_printf(out,
+                                      "%s%s%s %s\n",
+                                      principals,
                                       opts != NULL ? " " : "",
-                                      opts != NULL ? opts : "", pub.ptr),
+                                      opts != NULL ? opts : "",
+                                      pub.ptr),
                      0);
     lcmp_buf_dispose(&pub);
 }
@@ -186,8 +203,9 @@ static lcmp_signers *load_signers(const char *text)
     lcmp_error err;
 
     lcmp_error_clear(&err);
-    if (lcmp_signers_load_buffer(&s, (const uint8_t *)text, strlen(text),
-                                 "allowed_signers", &err) != 0)
+    if (lcmp_signers_load_buffer(
+            &s, (const uint8_t *)text, strlen(text), "allowed_signers", &err) !=
+        0)
     {
         fail_msg("allowed_signers: %s", err.message);
     }
@@ -195,18 +213,30 @@ static lcmp_signers *load_signers(const char *text)
 }
 
 /* lcmp_sshsig_verify of `sig` over MSG. */
-static int verify(lcmp_error *err, lcmp_buf *principal_out,
-                  lcmp_buf *fp_out, const lcmp_buf *sig,
-                  const char *signers_text, const char *ns,
-                  const char *principal, int64_t at)
+static int verify(lcmp_error *err,
+                  lcmp_buf *principal_out,
+                  lcmp_buf *fp_out,
+                  const lcmp_buf *sig,
+                  const char *signers_text,
+                  const char *ns,
+                  const char *principal,
+                  int64_t at)
 {
     lcmp_signers *s = load_signers(signers_text);
     int rc;
 
     lcmp_error_clear(err);
-    rc = lcmp_sshsig_verify(principal_out, fp_out, s, sig->ptr, sig->size,
-                            (const uint8_t *)MSG, strlen(MSG), ns, principal,
-                            at, err);
+    rc = lcmp_sshsig_verify(principal_out,
+                            fp_out,
+                            s,
+                            sig->ptr,
+                            sig->size,
+                            (const uint8_t *)MSG,
+                            strlen(MSG),
+                            ns,
+                            principal,
+                            at,
+                            err);
     assert_true(rc == 0 || err->code == rc);
     lcmp_signers_free(s);
     return rc;
@@ -276,7 +306,10 @@ static void build_blob(lcmp_buf *out, const blob_parts *p)
 }
 
 /* Armour as ssh-keygen does: base64 wrapped at `wrap`, LF or CRLF. */
-static void armor(lcmp_buf *out, const uint8_t *blob, size_t len, size_t wrap,
+static void armor(lcmp_buf *out,
+                  const uint8_t *blob,
+                  size_t len,
+                  size_t wrap,
                   const char *eol)
 {
     lcmp_buf b64 = LCMP_BUF_INIT;
@@ -284,18 +317,16 @@ static void armor(lcmp_buf *out, const uint8_t *blob, size_t len, size_t wrap,
 
     assert_int_equal(lcmp__base64_encode(&b64, blob, len), 0);
     lcmp__buf_clear(out);
-    assert_int_equal(lcmp__buf_printf(out, "-----BEGIN SSH SIGNATURE-----%s",
-                                      eol),
-                     0);
+    assert_int_equal(
+        lcmp__buf_printf(out, "-----BEGIN SSH SIGNATURE-----%s", eol), 0);
     for (i = 0; i < b64.size; i += wrap) {
         size_t n = b64.size - i < wrap ? b64.size - i : wrap;
 
         assert_int_equal(lcmp__buf_put(out, b64.ptr + i, n), 0);
         assert_int_equal(lcmp__buf_puts(out, eol), 0);
     }
-    assert_int_equal(lcmp__buf_printf(out, "-----END SSH SIGNATURE-----%s",
-                                      eol),
-                     0);
+    assert_int_equal(
+        lcmp__buf_printf(out, "-----END SSH SIGNATURE-----%s", eol), 0);
     lcmp_buf_dispose(&b64);
 }
 
@@ -358,7 +389,8 @@ static int setup_keys(void **state)
         fprintf(stderr, "LCMP_TMPDIR is not set\n");
         return -1;
     }
-    snprintf(cmd, sizeof(cmd),
+    snprintf(cmd,
+             sizeof(cmd),
              "cd '%s' && rm -f ed ed.pub ec ec.pub rsa rsa.pub other "
              "other.pub && "
              "ssh-keygen -q -t ed25519 -N '' -C ed@test -f ed && "
@@ -375,8 +407,8 @@ static int setup_keys(void **state)
  * Interoperability with ssh-keygen
  */
 
-static void check_interop(const char *key, const char *hashalg,
-                          const char *sigtype)
+static void
+check_interop(const char *key, const char *hashalg, const char *sigtype)
 {
     lcmp_buf sig = LCMP_BUF_INIT, line = LCMP_BUF_INIT;
     lcmp_buf principal = LCMP_BUF_INIT, fp = LCMP_BUF_INIT;
@@ -386,8 +418,8 @@ static void check_interop(const char *key, const char *hashalg,
 
     keygen_sign(&sig, key, "git", hashalg);
     signers_line(&line, "release@assoc.example", "namespaces=\"git\"", key);
-    assert_true(keygen_verifies(&sig, line.ptr, "release@assoc.example",
-                                "git"));
+    assert_true(
+        keygen_verifies(&sig, line.ptr, "release@assoc.example", "git"));
 
     lcmp_error_clear(&err);
     assert_int_equal(lcmp__sshsig_parse(&parsed, sig.ptr, sig.size, &err), 0);
@@ -395,13 +427,20 @@ static void check_interop(const char *key, const char *hashalg,
     assert_string_equal(parsed->sigtype, sigtype);
     assert_int_equal(parsed->sha512,
                      hashalg == NULL || strcmp(hashalg, "sha512") == 0);
-    assert_int_equal(lcmp__sshsig_check(parsed, (const uint8_t *)MSG,
-                                        strlen(MSG), "git", &err),
-                     0);
+    assert_int_equal(
+        lcmp__sshsig_check(
+            parsed, (const uint8_t *)MSG, strlen(MSG), "git", &err),
+        0);
     lcmp__sshsig_free(parsed);
 
-    assert_int_equal(verify(&err, &principal, &fp, &sig, line.ptr, "git",
-                            "release@assoc.example", AT_2026_06_01),
+    assert_int_equal(verify(&err,
+                            &principal,
+                            &fp,
+                            &sig,
+                            line.ptr,
+                            "git",
+                            "release@assoc.example",
+                            AT_2026_06_01),
                      0);
     assert_string_equal(principal.ptr, "release@assoc.example");
     snprintf(file, sizeof(file), "%s.pub", key);
@@ -410,9 +449,10 @@ static void check_interop(const char *key, const char *hashalg,
     assert_string_equal(fp.ptr, want_fp);
 
     /* no principal asked: the entry's principals field */
-    assert_int_equal(verify(&err, &principal, NULL, &sig, line.ptr, "git",
-                            NULL, AT_2026_06_01),
-                     0);
+    assert_int_equal(
+        verify(
+            &err, &principal, NULL, &sig, line.ptr, "git", NULL, AT_2026_06_01),
+        0);
     assert_string_equal(principal.ptr, "release@assoc.example");
 
     lcmp_buf_dispose(&sig);
@@ -444,9 +484,12 @@ static void test_sshsig__rsa_from_ssh_keygen(void **state)
 
 /* Sign `msg` for `ns` as SSHSIG with `sigtype` using the PEM RSA key:
  * built here from PROTOCOL.sshsig, independently of sshsig.c. */
-static void openssl_rsa_sign_ex(lcmp_buf *armored, const char *sigtype,
-                                const char *mdname, const char *hash,
-                                const char *ns, int shorten)
+static void openssl_rsa_sign_ex(lcmp_buf *armored,
+                                const char *sigtype,
+                                const char *mdname,
+                                const char *hash,
+                                const char *ns,
+                                int shorten)
 {
     lcmp_buf pub = LCMP_BUF_INIT, blob = LCMP_BUF_INIT;
     lcmp_buf data = LCMP_BUF_INIT, out = LCMP_BUF_INIT;
@@ -467,9 +510,10 @@ static void openssl_rsa_sign_ex(lcmp_buf *armored, const char *sigtype,
     fclose(f);
     assert_non_null(pkey);
 
-    assert_int_equal(EVP_Digest(MSG, strlen(MSG), md, &mdlen,
-                                EVP_get_digestbyname(hash), NULL),
-                     1);
+    assert_int_equal(
+        EVP_Digest(
+            MSG, strlen(MSG), md, &mdlen, EVP_get_digestbyname(hash), NULL),
+        1);
     assert_int_equal(lcmp__buf_put(&data, "SSHSIG", 6), 0);
     put_cstr(&data, ns);
     put_cstr(&data, "");
@@ -478,14 +522,13 @@ static void openssl_rsa_sign_ex(lcmp_buf *armored, const char *sigtype,
 
     ctx = EVP_MD_CTX_new();
     assert_non_null(ctx);
-    assert_int_equal(EVP_DigestSignInit_ex(ctx, &pctx, mdname, NULL, NULL,
-                                           pkey, NULL),
-                     1);
-    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING),
-                     1);
-    assert_int_equal(EVP_DigestSign(ctx, sigbytes, &siglen,
-                                    (const uint8_t *)data.ptr, data.size),
-                     1);
+    assert_int_equal(
+        EVP_DigestSignInit_ex(ctx, &pctx, mdname, NULL, NULL, pkey, NULL), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING), 1);
+    assert_int_equal(
+        EVP_DigestSign(
+            ctx, sigbytes, &siglen, (const uint8_t *)data.ptr, data.size),
+        1);
     EVP_MD_CTX_free(ctx);
     EVP_PKEY_free(pkey);
     /* shorten < 0: drop a leading zero byte (when there is one; else
@@ -503,7 +546,8 @@ static void openssl_rsa_sign_ex(lcmp_buf *armored, const char *sigtype,
 
     pubkey_line(&pub, "rsa");
     *strrchr(pub.ptr, ' ') = '\0'; /* drop the comment */
-    assert_int_equal(lcmp__base64_decode(&blob, strchr(pub.ptr, ' ') + 1,
+    assert_int_equal(lcmp__base64_decode(&blob,
+                                         strchr(pub.ptr, ' ') + 1,
                                          strlen(strchr(pub.ptr, ' ') + 1)),
                      0);
     parts = (blob_parts){1,
@@ -526,8 +570,10 @@ done:
     lcmp_buf_dispose(&out);
 }
 
-static void openssl_rsa_sign(lcmp_buf *armored, const char *sigtype,
-                             const char *mdname, const char *hash,
+static void openssl_rsa_sign(lcmp_buf *armored,
+                             const char *sigtype,
+                             const char *mdname,
+                             const char *hash,
                              const char *ns)
 {
     openssl_rsa_sign_ex(armored, sigtype, mdname, hash, ns, 0);
@@ -553,15 +599,15 @@ static void test_sshsig__rsa_short_and_long_signatures(void **state)
     }
     assert_true(sig.size > 0);
     assert_true(keygen_verifies(&sig, line.ptr, "p", ns));
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, ns, "p",
-                            AT_2026_06_01),
-                     0);
+    assert_int_equal(
+        verify(&err, NULL, NULL, &sig, line.ptr, ns, "p", AT_2026_06_01), 0);
     /* one byte longer than the modulus: malformed */
     openssl_rsa_sign_ex(&sig, "rsa-sha2-256", "SHA256", "sha256", "git", 1);
     assert_int_equal(parse_armored(&err, &sig), LCMP_EPARSE);
-    assert_string_equal(err.message, "malformed SSH signature: RSA "
-                                     "signature empty or longer than the "
-                                     "key");
+    assert_string_equal(err.message,
+                        "malformed SSH signature: RSA "
+                        "signature empty or longer than the "
+                        "key");
     lcmp_buf_dispose(&sig);
     lcmp_buf_dispose(&line);
 }
@@ -582,21 +628,33 @@ static void test_sshsig__rsa_sha2_256_and_512(void **state)
     (void)state;
     signers_line(&line, "release@assoc.example", NULL, "rsa");
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        openssl_rsa_sign(&sig, cases[i].sigtype, cases[i].md, cases[i].hash,
-                         "git");
+        openssl_rsa_sign(
+            &sig, cases[i].sigtype, cases[i].md, cases[i].hash, "git");
         /* ssh-keygen agrees that the crafted signature is genuine */
-        assert_true(keygen_verifies(&sig, line.ptr, "release@assoc.example",
-                                    "git"));
-        assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git",
-                                "release@assoc.example", AT_2026_06_01),
+        assert_true(
+            keygen_verifies(&sig, line.ptr, "release@assoc.example", "git"));
+        assert_int_equal(verify(&err,
+                                NULL,
+                                NULL,
+                                &sig,
+                                line.ptr,
+                                "git",
+                                "release@assoc.example",
+                                AT_2026_06_01),
                          0);
     }
     /* a signature made with SHA-256 but labelled rsa-sha2-512 */
     openssl_rsa_sign(&sig, "rsa-sha2-512", "SHA256", "sha512", "git");
-    assert_false(keygen_verifies(&sig, line.ptr, "release@assoc.example",
-                                 "git"));
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git",
-                            "release@assoc.example", AT_2026_06_01),
+    assert_false(
+        keygen_verifies(&sig, line.ptr, "release@assoc.example", "git"));
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "git",
+                            "release@assoc.example",
+                            AT_2026_06_01),
                      LCMP_EVERIFY);
     assert_contains(err.message, "bad signature by ssh-rsa key SHA256:");
     lcmp_buf_dispose(&sig);
@@ -612,8 +670,9 @@ static void test_sshsig__legacy_ssh_rsa_refused(void **state)
     /* a genuine RSA PKCS#1 v1.5 SHA-1 signature, labelled ssh-rsa */
     openssl_rsa_sign(&sig, "ssh-rsa", "SHA1", "sha512", "git");
     assert_int_equal(parse_armored(&err, &sig), LCMP_EPARSE);
-    assert_contains(err.message, "legacy ssh-rsa (SHA-1) signatures are "
-                                 "refused");
+    assert_contains(err.message,
+                    "legacy ssh-rsa (SHA-1) signatures are "
+                    "refused");
     lcmp_buf_dispose(&sig);
 }
 
@@ -639,19 +698,33 @@ static void test_sshsig__rfc8032_vector(void **state)
     signers = load_signers(line.ptr);
 
     lcmp_error_clear(&err);
-    assert_int_equal(lcmp_sshsig_verify(NULL, &fp, signers, sig.ptr,
-                                        sig.size, (const uint8_t *)msg.ptr,
-                                        msg.size, "file", "rfc8032@test",
-                                        AT_2026_06_01, &err),
+    assert_int_equal(lcmp_sshsig_verify(NULL,
+                                        &fp,
+                                        signers,
+                                        sig.ptr,
+                                        sig.size,
+                                        (const uint8_t *)msg.ptr,
+                                        msg.size,
+                                        "file",
+                                        "rfc8032@test",
+                                        AT_2026_06_01,
+                                        &err),
                      0);
     keygen_fingerprint(want_fp, "data/sshsig/rfc8032.pub");
     assert_string_equal(fp.ptr, want_fp);
 
     /* namespace "git": refused */
-    assert_int_equal(lcmp_sshsig_verify(NULL, NULL, signers, sig.ptr,
-                                        sig.size, (const uint8_t *)msg.ptr,
-                                        msg.size, "git", "rfc8032@test",
-                                        AT_2026_06_01, &err),
+    assert_int_equal(lcmp_sshsig_verify(NULL,
+                                        NULL,
+                                        signers,
+                                        sig.ptr,
+                                        sig.size,
+                                        (const uint8_t *)msg.ptr,
+                                        msg.size,
+                                        "git",
+                                        "rfc8032@test",
+                                        AT_2026_06_01,
+                                        &err),
                      LCMP_EVERIFY);
     assert_string_equal(err.message,
                         "signature is for namespace 'file', not 'git'");
@@ -661,18 +734,21 @@ static void test_sshsig__rfc8032_vector(void **state)
     assert_int_equal(lcmp__sshsig_parse(&parsed, sig.ptr, sig.size, &err), 0);
     assert_int_equal(parsed->sha512, 1);
     memcpy(parsed->ns, "git", 4);
-    assert_int_equal(lcmp__sshsig_check(parsed, (const uint8_t *)msg.ptr,
-                                        msg.size, "git", &err),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        lcmp__sshsig_check(
+            parsed, (const uint8_t *)msg.ptr, msg.size, "git", &err),
+        LCMP_EVERIFY);
     assert_contains(err.message, "bad signature by ssh-ed25519 key");
     memcpy(parsed->ns, "file", 5);
-    assert_int_equal(lcmp__sshsig_check(parsed, (const uint8_t *)msg.ptr,
-                                        msg.size, "file", &err),
-                     0);
+    assert_int_equal(
+        lcmp__sshsig_check(
+            parsed, (const uint8_t *)msg.ptr, msg.size, "file", &err),
+        0);
     /* one byte less of the message */
-    assert_int_equal(lcmp__sshsig_check(parsed, (const uint8_t *)msg.ptr,
-                                        msg.size - 1, "file", &err),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        lcmp__sshsig_check(
+            parsed, (const uint8_t *)msg.ptr, msg.size - 1, "file", &err),
+        LCMP_EVERIFY);
     lcmp__sshsig_free(parsed);
 
     lcmp_signers_free(signers);
@@ -701,17 +777,18 @@ static void test_sshsig__flipped_message_byte(void **state)
         keygen_sign(&sig, keys[i], "git", NULL);
         lcmp__buf_clear(&line);
         signers_line(&line, "p", NULL, keys[i]);
-        assert_int_equal(lcmp__sshsig_parse(&parsed, sig.ptr, sig.size,
-                                            &err),
+        assert_int_equal(lcmp__sshsig_parse(&parsed, sig.ptr, sig.size, &err),
                          0);
         memcpy(msg, MSG, sizeof(MSG));
-        assert_int_equal(lcmp__sshsig_check(parsed, (const uint8_t *)msg,
-                                            strlen(msg), "git", &err),
-                         0);
+        assert_int_equal(
+            lcmp__sshsig_check(
+                parsed, (const uint8_t *)msg, strlen(msg), "git", &err),
+            0);
         msg[3] ^= 0x01;
-        assert_int_equal(lcmp__sshsig_check(parsed, (const uint8_t *)msg,
-                                            strlen(msg), "git", &err),
-                         LCMP_EVERIFY);
+        assert_int_equal(
+            lcmp__sshsig_check(
+                parsed, (const uint8_t *)msg, strlen(msg), "git", &err),
+            LCMP_EVERIFY);
         assert_contains(err.message, "bad signature by ");
         lcmp__sshsig_free(parsed);
         parsed = NULL;
@@ -737,9 +814,9 @@ static void test_sshsig__flipped_signature_byte(void **state)
         /* the blob ends with the signature bytes */
         blob.ptr[blob.size - 1] ^= 0x01;
         armor(&bad, (const uint8_t *)blob.ptr, blob.size, 70, "\n");
-        assert_int_equal(verify(&err, NULL, NULL, &bad, line.ptr, "git",
-                                "p", AT_2026_06_01),
-                         LCMP_EVERIFY);
+        assert_int_equal(
+            verify(&err, NULL, NULL, &bad, line.ptr, "git", "p", AT_2026_06_01),
+            LCMP_EVERIFY);
         assert_contains(err.message, "bad signature by ");
         assert_false(keygen_verifies(&bad, line.ptr, "p", "git"));
     }
@@ -757,16 +834,16 @@ static void test_sshsig__wrong_namespace(void **state)
     (void)state;
     keygen_sign(&sig, "ed", "file", NULL);
     signers_line(&line, "p", NULL, "ed");
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git", "p",
-                            AT_2026_06_01),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        verify(&err, NULL, NULL, &sig, line.ptr, "git", "p", AT_2026_06_01),
+        LCMP_EVERIFY);
     assert_string_equal(err.message,
                         "signature is for namespace 'file', not 'git'");
     /* a prefix is not the namespace */
     keygen_sign(&sig, "ed", "gitx", NULL);
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git", "p",
-                            AT_2026_06_01),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        verify(&err, NULL, NULL, &sig, line.ptr, "git", "p", AT_2026_06_01),
+        LCMP_EVERIFY);
     assert_string_equal(err.message,
                         "signature is for namespace 'gitx', not 'git'");
     lcmp_buf_dispose(&sig);
@@ -788,13 +865,12 @@ static void test_sshsig__key_not_in_signers(void **state)
     signers_line(&line, "p", NULL, "ed");
     signers_line(&line, "q", NULL, "ec");
     assert_false(keygen_verifies(&sig, line.ptr, "p", "git"));
-    assert_int_equal(verify(&err, NULL, &fp, &sig, line.ptr, "git", "p",
-                            AT_2026_06_01),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        verify(&err, NULL, &fp, &sig, line.ptr, "git", "p", AT_2026_06_01),
+        LCMP_EVERIFY);
     path_of(pubpath, sizeof(pubpath), "other.pub");
     keygen_fingerprint(want_fp, pubpath);
-    snprintf(want, sizeof(want), "key %s is not in allowed signers",
-             want_fp);
+    snprintf(want, sizeof(want), "key %s is not in allowed signers", want_fp);
     assert_string_equal(err.message, want);
     assert_string_equal(err.source, "allowed_signers");
     /* the fingerprint is reported even for an unknown key */
@@ -812,23 +888,41 @@ static void test_sshsig__principal_mismatch(void **state)
     (void)state;
     keygen_sign(&sig, "ed", "compliance-statement", NULL);
     signers_line(&line, "gem-a,gem-b*,!gem-bx", NULL, "ed");
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr,
-                            "compliance-statement", "gem-x", AT_2026_06_01),
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "compliance-statement",
+                            "gem-x",
+                            AT_2026_06_01),
                      LCMP_EVERIFY);
     assert_contains(err.message, "is not registered for principal 'gem-x'");
-    assert_false(keygen_verifies(&sig, line.ptr, "gem-x",
-                                 "compliance-statement"));
+    assert_false(
+        keygen_verifies(&sig, line.ptr, "gem-x", "compliance-statement"));
     /* negation wins over a positive match, as in ssh-keygen */
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr,
-                            "compliance-statement", "gem-bx", AT_2026_06_01),
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "compliance-statement",
+                            "gem-bx",
+                            AT_2026_06_01),
                      LCMP_EVERIFY);
-    assert_false(keygen_verifies(&sig, line.ptr, "gem-bx",
-                                 "compliance-statement"));
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr,
-                            "compliance-statement", "gem-b2", AT_2026_06_01),
+    assert_false(
+        keygen_verifies(&sig, line.ptr, "gem-bx", "compliance-statement"));
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "compliance-statement",
+                            "gem-b2",
+                            AT_2026_06_01),
                      0);
-    assert_true(keygen_verifies(&sig, line.ptr, "gem-b2",
-                                "compliance-statement"));
+    assert_true(
+        keygen_verifies(&sig, line.ptr, "gem-b2", "compliance-statement"));
     lcmp_buf_dispose(&sig);
     lcmp_buf_dispose(&line);
 }
@@ -841,9 +935,9 @@ static void test_sshsig__namespaces_not_matching(void **state)
     (void)state;
     keygen_sign(&sig, "ed", "git", NULL);
     signers_line(&line, "p", "namespaces=\"file,compliance-*\"", "ed");
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git", "p",
-                            AT_2026_06_01),
-                     LCMP_EVERIFY);
+    assert_int_equal(
+        verify(&err, NULL, NULL, &sig, line.ptr, "git", "p", AT_2026_06_01),
+        LCMP_EVERIFY);
     assert_contains(err.message, "is not allowed for namespace 'git'");
     assert_false(keygen_verifies(&sig, line.ptr, "p", "git"));
     lcmp_buf_dispose(&sig);
@@ -857,26 +951,53 @@ static void test_sshsig__outside_validity(void **state)
 
     (void)state;
     keygen_sign(&sig, "ec", "git", NULL);
-    signers_line(&line, "release",
+    signers_line(&line,
+                 "release",
                  "valid-after=\"20260101\",valid-before=\"20261231235959Z\"",
                  "ec");
     /* inclusive bounds */
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git",
-                            "release", (int64_t)20454 * 86400),
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "git",
+                            "release",
+                            (int64_t)20454 * 86400),
                      0);
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git",
-                            "release", (int64_t)20819 * 86400 - 1),
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "git",
+                            "release",
+                            (int64_t)20819 * 86400 - 1),
                      0);
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git",
-                            "release", (int64_t)20454 * 86400 - 1),
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "git",
+                            "release",
+                            (int64_t)20454 * 86400 - 1),
                      LCMP_EVERIFY);
-    assert_contains(err.message, "is not valid before 2026-01-01T00:00:00Z "
-                                 "for principal 'release'");
-    assert_int_equal(verify(&err, NULL, NULL, &sig, line.ptr, "git",
-                            "release", (int64_t)20819 * 86400),
+    assert_contains(err.message,
+                    "is not valid before 2026-01-01T00:00:00Z "
+                    "for principal 'release'");
+    assert_int_equal(verify(&err,
+                            NULL,
+                            NULL,
+                            &sig,
+                            line.ptr,
+                            "git",
+                            "release",
+                            (int64_t)20819 * 86400),
                      LCMP_EVERIFY);
-    assert_contains(err.message, "is not valid after 2026-12-31T23:59:59Z "
-                                 "for principal 'release'");
+    assert_contains(err.message,
+                    "is not valid after 2026-12-31T23:59:59Z "
+                    "for principal 'release'");
     lcmp_buf_dispose(&sig);
     lcmp_buf_dispose(&line);
 }
@@ -898,9 +1019,8 @@ static void real_ed25519(real_sig *r, blob_parts *p)
     memset(r, 0, sizeof(*r));
     keygen_sign(&r->armored, "ed", "git", "sha512");
     lcmp_error_clear(&err);
-    assert_int_equal(lcmp__sshsig_parse(&r->sig, r->armored.ptr,
-                                        r->armored.size, &err),
-                     0);
+    assert_int_equal(
+        lcmp__sshsig_parse(&r->sig, r->armored.ptr, r->armored.size, &err), 0);
     *p = (blob_parts){1,
                       r->sig->key->blob,
                       r->sig->key->bloblen,
@@ -939,13 +1059,11 @@ static void test_sshsig__rebuilt_blob_still_verifies(void **state)
     signers_line(&line, "p", NULL, "ed");
     /* CRLF and other wrappings are accepted */
     armor(&a, (const uint8_t *)blob.ptr, blob.size, 76, "\r\n");
-    assert_int_equal(verify(&err, NULL, NULL, &a, line.ptr, "git", "p",
-                            AT_2026_06_01),
-                     0);
+    assert_int_equal(
+        verify(&err, NULL, NULL, &a, line.ptr, "git", "p", AT_2026_06_01), 0);
     armor(&a, (const uint8_t *)blob.ptr, blob.size, 4, "\n");
-    assert_int_equal(verify(&err, NULL, NULL, &a, line.ptr, "git", "p",
-                            AT_2026_06_01),
-                     0);
+    assert_int_equal(
+        verify(&err, NULL, NULL, &a, line.ptr, "git", "p", AT_2026_06_01), 0);
     /* a non-empty reserved field is ignored (PROTOCOL.sshsig) */
     p.reserved = "x";
     build_blob(&blob, &p);
@@ -969,14 +1087,16 @@ static void test_sshsig__trailing_data(void **state)
     p.trailer = "X";
     build_blob(&blob, &p);
     assert_int_equal(parse_blob(&err, &blob), LCMP_EPARSE);
-    assert_string_equal(err.message, "malformed SSH signature: trailing "
-                                     "data after the signature");
+    assert_string_equal(err.message,
+                        "malformed SSH signature: trailing "
+                        "data after the signature");
     p.trailer = NULL;
     p.sig_trailer = "Y";
     build_blob(&blob, &p);
     assert_int_equal(parse_blob(&err, &blob), LCMP_EPARSE);
-    assert_string_equal(err.message, "malformed SSH signature: trailing "
-                                     "data after the signature bytes");
+    assert_string_equal(err.message,
+                        "malformed SSH signature: trailing "
+                        "data after the signature bytes");
 
     /* text after the END line */
     assert_int_equal(lcmp__buf_put(&a, r.armored.ptr, r.armored.size), 0);
@@ -1041,13 +1161,12 @@ static void test_sshsig__truncated_blobs(void **state)
 static void test_sshsig__malformed_fields(void **state)
 {
     static const uint8_t sk_pub[] = {
-        0,   0,   0,   26,  's', 'k', '-', 's', 's', 'h', '-', 'e', 'd',
-        '2', '5', '5', '1', '9', '@', 'o', 'p', 'e', 'n', 's', 's', 'h',
-        '.', 'c', 'o', 'm', 0,   0,   0,   32,  1,   2,   3,   4,   5,
-        6,   7,   8,   9,   10,  11,  12,  13,  14,  15,  16,  17,  18,
-        19,  20,  21,  22,  23,  24,  25,  26,  27,  28,  29,  30,  31,
-        32,  0,   0,   0,   14,  's', 's', 'h', ':', '/', '/', 'e', 'x',
-        'a', 'm', 'p', 'l', 'e', 's'};
+        0,   0,   0,   26,  's', 'k', '-', 's', 's', 'h', '-', 'e', 'd', '2',
+        '5', '5', '1', '9', '@', 'o', 'p', 'e', 'n', 's', 's', 'h', '.', 'c',
+        'o', 'm', 0,   0,   0,   32,  1,   2,   3,   4,   5,   6,   7,   8,
+        9,   10,  11,  12,  13,  14,  15,  16,  17,  18,  19,  20,  21,  22,
+        23,  24,  25,  26,  27,  28,  29,  30,  31,  32,  0,   0,   0,   14,
+        's', 's', 'h', ':', '/', '/', 'e', 'x', 'a', 'm', 'p', 'l', 'e', 's'};
     lcmp_buf blob = LCMP_BUF_INIT;
     lcmp_error err;
     blob_parts p, orig;
@@ -1082,8 +1201,9 @@ static void test_sshsig__malformed_fields(void **state)
     p.sigtype = "ecdsa-sha2-nistp256";
     build_blob(&blob, &p);
     assert_int_equal(parse_blob(&err, &blob), LCMP_EPARSE);
-    assert_contains(err.message, "signature type does not match the "
-                                 "ssh-ed25519 key");
+    assert_contains(err.message,
+                    "signature type does not match the "
+                    "ssh-ed25519 key");
 
     p = orig;
     p.siglen = 63;
@@ -1097,8 +1217,9 @@ static void test_sshsig__malformed_fields(void **state)
     p.sigtype = "sk-ssh-ed25519@openssh.com";
     build_blob(&blob, &p);
     assert_int_equal(parse_blob(&err, &blob), LCMP_EPARSE);
-    assert_string_equal(err.message, "FIDO security-key (sk-*) signatures "
-                                     "are not supported");
+    assert_string_equal(err.message,
+                        "FIDO security-key (sk-*) signatures "
+                        "are not supported");
 
     /* no preamble */
     p = orig;
@@ -1138,12 +1259,12 @@ static void test_sshsig__malformed_armour(void **state)
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         lcmp_error_clear(&err);
-        assert_int_equal(lcmp__sshsig_parse(&sig, cases[i][0],
-                                            strlen(cases[i][0]), &err),
-                         LCMP_EPARSE);
+        assert_int_equal(
+            lcmp__sshsig_parse(&sig, cases[i][0], strlen(cases[i][0]), &err),
+            LCMP_EPARSE);
         assert_null(sig);
-        snprintf(want, sizeof(want), "malformed SSH signature: %s",
-                 cases[i][1]);
+        snprintf(
+            want, sizeof(want), "malformed SSH signature: %s", cases[i][1]);
         assert_string_equal(err.message, want);
     }
 }
@@ -1155,17 +1276,33 @@ static void test_sshsig__null_arguments(void **state)
 
     (void)state;
     lcmp_error_clear(&err);
-    assert_int_equal(lcmp_sshsig_verify(NULL, NULL, NULL, "x", 1,
-                                        (const uint8_t *)"", 0, "git", NULL,
-                                        0, &err),
+    assert_int_equal(lcmp_sshsig_verify(NULL,
+                                        NULL,
+                                        NULL,
+                                        "x",
+                                        1,
+                                        (const uint8_t *)"",
+                                        0,
+                                        "git",
+                                        NULL,
+                                        0,
+                                        &err),
                      LCMP_EINVALID);
-    assert_int_equal(lcmp_sshsig_verify(NULL, NULL, s, "x", 1,
-                                        (const uint8_t *)"", 0, NULL, NULL,
-                                        0, &err),
-                     LCMP_EINVALID);
-    assert_int_equal(lcmp_sshsig_verify(NULL, NULL, s, "x", 1,
-                                        (const uint8_t *)"", 0, "git", NULL,
-                                        0, NULL),
+    assert_int_equal(
+        lcmp_sshsig_verify(
+            NULL, NULL, s, "x", 1, (const uint8_t *)"", 0, NULL, NULL, 0, &err),
+        LCMP_EINVALID);
+    assert_int_equal(lcmp_sshsig_verify(NULL,
+                                        NULL,
+                                        s,
+                                        "x",
+                                        1,
+                                        (const uint8_t *)"",
+                                        0,
+                                        "git",
+                                        NULL,
+                                        0,
+                                        NULL),
                      LCMP_EPARSE);
     lcmp_signers_free(s);
 }

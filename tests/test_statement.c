@@ -189,16 +189,14 @@ static int has_real(const json_t *v)
         return 1;
     }
     if (json_is_object(v)) {
-        json_object_foreach((json_t *)v, key, item)
-        {
+        json_object_foreach ((json_t *)v, key, item) {
             if (has_real(item)) {
                 return 1;
             }
         }
     }
     if (json_is_array(v)) {
-        json_array_foreach(v, i, item)
-        {
+        json_array_foreach (v, i, item) {
             if (has_real(item)) {
                 return 1;
             }
@@ -251,8 +249,7 @@ static void test_statement__holds_results_never_facts(void **state)
         json_string_value(json_object_get(json_array_get(exc, 0), "expires")),
         "2027-06-30");
     results = json_object_get(json_object_get(doc, "predicate"), "results");
-    json_array_foreach(results, i, r)
-    {
+    json_array_foreach (results, i, r) {
         const char *id = json_string_value(json_object_get(r, "control"));
         const char *s = json_string_value(json_object_get(r, "state"));
         if (strcmp(id, "IAM-02") == 0) {

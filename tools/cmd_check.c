@@ -402,9 +402,8 @@ print_clean_families(const lcmp_result *result, const size_t *order, size_t n)
  * continuity plan): the questions an auditor asks first, so they come
  * right after the summary, whatever their state.
  */
-static void print_headline(const cli_ctx *ctx,
-                           const lcmp_result *result,
-                           int id_width)
+static void
+print_headline(const cli_ctx *ctx, const lcmp_result *result, int id_width)
 {
     const lcmp_baseline *b = lcmp_profile_baseline(lcmp_result_profile(result));
     size_t i, j, shown = 0, n = lcmp_result_control_count(result);

@@ -19,7 +19,10 @@ typedef struct lcmp_load_options {
 } lcmp_load_options;
 
 #define LCMP_LOAD_OPTIONS_VERSION 1
-#define LCMP_LOAD_OPTIONS_INIT {LCMP_LOAD_OPTIONS_VERSION, 0, 0}
+#define LCMP_LOAD_OPTIONS_INIT          \
+    {                                   \
+        LCMP_LOAD_OPTIONS_VERSION, 0, 0 \
+    }
 
 /**
  * Initialise load options to the defaults.
@@ -40,8 +43,11 @@ LCMP_EXTERN int lcmp_load_options_init(lcmp_load_options *opts,
  * "<git:v2026.1:controls/governance.json>").
  */
 typedef struct lcmp_reader {
-    int (*read)(lcmp_buf *out, const char *path, size_t max_size,
-                void *payload, lcmp_error *err);
+    int (*read)(lcmp_buf *out,
+                const char *path,
+                size_t max_size,
+                void *payload,
+                lcmp_error *err);
     void (*source)(char *out, size_t size, const char *path, void *payload);
     void *payload;
 } lcmp_reader;
@@ -65,7 +71,8 @@ LCMP_EXTERN int lcmp_baseline_load(lcmp_baseline **out,
                                    lcmp_error *err);
 
 /** lcmp_baseline_load() on a directory of the file system. */
-LCMP_EXTERN int lcmp_baseline_load_dir(lcmp_baseline **out, const char *dir,
+LCMP_EXTERN int lcmp_baseline_load_dir(lcmp_baseline **out,
+                                       const char *dir,
                                        const lcmp_load_options *opts,
                                        lcmp_error *err);
 
@@ -77,8 +84,7 @@ LCMP_EXTERN const char *lcmp_baseline_id(const lcmp_baseline *baseline);
 /** The baseline's title (borrowed). */
 LCMP_EXTERN const char *lcmp_baseline_title(const lcmp_baseline *baseline);
 /** The baseline's publisher (borrowed). */
-LCMP_EXTERN const char *
-lcmp_baseline_publisher(const lcmp_baseline *baseline);
+LCMP_EXTERN const char *lcmp_baseline_publisher(const lcmp_baseline *baseline);
 /** Number of controls in the baseline. */
 LCMP_EXTERN size_t lcmp_baseline_control_count(const lcmp_baseline *baseline);
 /** Number of profiles in the baseline. */
@@ -87,8 +93,7 @@ LCMP_EXTERN size_t lcmp_baseline_profile_count(const lcmp_baseline *baseline);
 LCMP_EXTERN const char *lcmp_baseline_profile_id(const lcmp_baseline *baseline,
                                                  size_t i);
 /** Number of headline controls named by the manifest. */
-LCMP_EXTERN size_t
-lcmp_baseline_headline_count(const lcmp_baseline *baseline);
+LCMP_EXTERN size_t lcmp_baseline_headline_count(const lcmp_baseline *baseline);
 /** Headline control id `i` (borrowed), NULL if out of range. */
 LCMP_EXTERN const char *lcmp_baseline_headline(const lcmp_baseline *baseline,
                                                size_t i);
@@ -142,7 +147,8 @@ typedef struct lcmp_profile lcmp_profile;
  */
 LCMP_EXTERN int lcmp_profile_resolve(lcmp_profile **out,
                                      const lcmp_baseline *baseline,
-                                     const char *id, lcmp_error *err);
+                                     const char *id,
+                                     lcmp_error *err);
 
 /** Free a resolved profile; NULL-safe. */
 LCMP_EXTERN void lcmp_profile_free(lcmp_profile *profile);

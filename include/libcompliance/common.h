@@ -40,16 +40,16 @@ extern "C" {
  */
 typedef enum {
     LCMP_OK = 0,
-    LCMP_ERROR = -1,    /**< generic error */
-    LCMP_EINVALID = -2, /**< invalid argument or invalid content */
+    LCMP_ERROR = -1,     /**< generic error */
+    LCMP_EINVALID = -2,  /**< invalid argument or invalid content */
     LCMP_ENOTFOUND = -3, /**< a file, object or id does not exist */
-    LCMP_EPARSE = -4,   /**< malformed input (syntax or schema) */
-    LCMP_EIO = -5,      /**< reading or writing failed */
-    LCMP_EGIT = -6,     /**< a Git operation failed */
-    LCMP_ECRYPTO = -7,  /**< the crypto backend failed */
-    LCMP_ELIMIT = -8,   /**< a size, depth or count limit was exceeded */
-    LCMP_ENOMEM = -9,   /**< out of memory */
-    LCMP_EVERIFY = -10  /**< a signature, trust or freshness check failed */
+    LCMP_EPARSE = -4,    /**< malformed input (syntax or schema) */
+    LCMP_EIO = -5,       /**< reading or writing failed */
+    LCMP_EGIT = -6,      /**< a Git operation failed */
+    LCMP_ECRYPTO = -7,   /**< the crypto backend failed */
+    LCMP_ELIMIT = -8,    /**< a size, depth or count limit was exceeded */
+    LCMP_ENOMEM = -9,    /**< out of memory */
+    LCMP_EVERIFY = -10   /**< a signature, trust or freshness check failed */
 } lcmp_error_code;
 
 /**
@@ -83,7 +83,8 @@ LCMP_EXTERN void lcmp_error_clear(lcmp_error *err);
  * @param err the error
  * @return the length the full line has (like snprintf)
  */
-LCMP_EXTERN size_t lcmp_error_format(char *out, size_t size,
+LCMP_EXTERN size_t lcmp_error_format(char *out,
+                                     size_t size,
                                      const lcmp_error *err);
 
 /**
@@ -104,9 +105,12 @@ LCMP_EXTERN void lcmp_wipe(void *p, size_t len);
  * @return 0; LCMP_EINVALID ("already exists", a directory, no file name);
  *         LCMP_ENOTFOUND (no such directory); LCMP_EIO
  */
-LCMP_EXTERN int lcmp_file_write_atomic(const char *path, const void *data,
-                                       size_t len, unsigned int mode,
-                                       uint32_t flags, lcmp_error *err);
+LCMP_EXTERN int lcmp_file_write_atomic(const char *path,
+                                       const void *data,
+                                       size_t len,
+                                       unsigned int mode,
+                                       uint32_t flags,
+                                       lcmp_error *err);
 
 /** Static, human-readable text for an error code. */
 LCMP_EXTERN const char *lcmp_strerror(int code);
@@ -123,7 +127,10 @@ typedef struct lcmp_buf {
     size_t asize;
 } lcmp_buf;
 
-#define LCMP_BUF_INIT {NULL, 0, 0}
+#define LCMP_BUF_INIT \
+    {                 \
+        NULL, 0, 0    \
+    }
 
 /** Free the memory of a buffer and reset it; NULL-safe. */
 LCMP_EXTERN void lcmp_buf_dispose(lcmp_buf *buf);
@@ -137,8 +144,8 @@ LCMP_EXTERN void lcmp_buf_dispose(lcmp_buf *buf);
  * @param err optional error
  * @return 0 or LCMP_EINVALID
  */
-LCMP_EXTERN int lcmp_time_parse(int64_t *out, const char *text,
-                                lcmp_error *err);
+LCMP_EXTERN int
+lcmp_time_parse(int64_t *out, const char *text, lcmp_error *err);
 
 /**
  * Format a time as RFC 3339 in UTC (`2026-11-27T09:00:00Z`).

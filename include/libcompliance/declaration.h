@@ -29,7 +29,8 @@ typedef struct lcmp_declaration lcmp_declaration;
  * @return 0, LCMP_EPARSE, LCMP_ELIMIT or LCMP_EINVALID
  */
 LCMP_EXTERN int lcmp_declaration_load_buffer(lcmp_declaration **out,
-                                             const uint8_t *buf, size_t len,
+                                             const uint8_t *buf,
+                                             size_t len,
                                              const char *source,
                                              const lcmp_load_options *opts,
                                              lcmp_error *err);
@@ -73,7 +74,8 @@ lcmp_declaration_control_count(const lcmp_declaration *declaration);
  */
 LCMP_EXTERN int lcmp_template_write(lcmp_buf *out,
                                     const lcmp_profile *profile,
-                                    const char *org_id, const char *org_name,
+                                    const char *org_id,
+                                    const char *org_name,
                                     lcmp_error *err);
 
 #ifdef __cplusplus

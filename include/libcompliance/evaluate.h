@@ -57,7 +57,8 @@ LCMP_EXTERN const char *lcmp_reason_name(lcmp_reason_t reason);
  * @return 0, LCMP_ENOTFOUND when there is no such file, or another code
  *         when it cannot be read
  */
-typedef int (*lcmp_evidence_fn)(uint8_t sha256_out[32], const char *uri,
+typedef int (*lcmp_evidence_fn)(uint8_t sha256_out[32],
+                                const char *uri,
                                 void *payload);
 
 /**
@@ -70,8 +71,8 @@ typedef int (*lcmp_evidence_fn)(uint8_t sha256_out[32], const char *uri,
  * segments and symbolic links are never followed out of the directory
  * (they count as missing). Files larger than 1 GiB are refused.
  */
-LCMP_EXTERN int lcmp_evidence_from_dir(uint8_t sha256_out[32],
-                                       const char *uri, void *payload);
+LCMP_EXTERN int
+lcmp_evidence_from_dir(uint8_t sha256_out[32], const char *uri, void *payload);
 
 /** Evaluation options; zero members are the defaults. */
 typedef struct lcmp_evaluate_options {
@@ -82,7 +83,10 @@ typedef struct lcmp_evaluate_options {
 } lcmp_evaluate_options;
 
 #define LCMP_EVALUATE_OPTIONS_VERSION 1
-#define LCMP_EVALUATE_OPTIONS_INIT {LCMP_EVALUATE_OPTIONS_VERSION, NULL, NULL}
+#define LCMP_EVALUATE_OPTIONS_INIT                \
+    {                                             \
+        LCMP_EVALUATE_OPTIONS_VERSION, NULL, NULL \
+    }
 
 /** Initialise evaluation options; LCMP_EINVALID for an unknown version. */
 LCMP_EXTERN int lcmp_evaluate_options_init(lcmp_evaluate_options *opts,
@@ -154,8 +158,10 @@ typedef struct lcmp_result lcmp_result;
  * @return 0, LCMP_EINVALID (e.g. the declaration names another baseline)
  *         or LCMP_ENOMEM
  */
-LCMP_EXTERN int lcmp_evaluate(lcmp_result **out, const lcmp_profile *profile,
-                              const lcmp_declaration *declaration, int64_t at,
+LCMP_EXTERN int lcmp_evaluate(lcmp_result **out,
+                              const lcmp_profile *profile,
+                              const lcmp_declaration *declaration,
+                              int64_t at,
                               const lcmp_evaluate_options *opts,
                               lcmp_error *err);
 
@@ -198,8 +204,10 @@ lcmp_result_declaration(const lcmp_result *result);
  * @param[out] out the JSON text, ending with a newline
  * @return 0 or LCMP_ENOMEM
  */
-LCMP_EXTERN int lcmp_result_to_json(lcmp_buf *out, const lcmp_result *result,
-                                    uint32_t flags, lcmp_error *err);
+LCMP_EXTERN int lcmp_result_to_json(lcmp_buf *out,
+                                    const lcmp_result *result,
+                                    uint32_t flags,
+                                    lcmp_error *err);
 
 #ifdef __cplusplus
 }

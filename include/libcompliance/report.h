@@ -47,8 +47,10 @@ typedef struct lcmp_report_options {
 } lcmp_report_options;
 
 #define LCMP_REPORT_OPTIONS_VERSION 1
-#define LCMP_REPORT_OPTIONS_INIT                                             \
-    {LCMP_REPORT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, 0}
+#define LCMP_REPORT_OPTIONS_INIT                                           \
+    {                                                                      \
+        LCMP_REPORT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 \
+    }
 
 /** Initialise report options; LCMP_EINVALID for an unknown version. */
 LCMP_EXTERN int lcmp_report_options_init(lcmp_report_options *opts,
@@ -79,8 +81,10 @@ LCMP_EXTERN void lcmp_report_free(lcmp_report *report);
  * @param source its name in the report (e.g. the path); required
  * @return 0 or LCMP_ENOMEM; or an error the release callback returned
  */
-LCMP_EXTERN int lcmp_report_add(lcmp_report *report, const uint8_t *envelope,
-                                size_t len, const char *source,
+LCMP_EXTERN int lcmp_report_add(lcmp_report *report,
+                                const uint8_t *envelope,
+                                size_t len,
+                                const char *source,
                                 lcmp_error *err);
 
 /**
@@ -90,7 +94,8 @@ LCMP_EXTERN int lcmp_report_add(lcmp_report *report, const uint8_t *envelope,
  * @return 0, LCMP_ENOMEM, or an error the release callback returned
  */
 LCMP_EXTERN int lcmp_report_add_files(lcmp_report *report,
-                                      const char *const *paths, size_t count,
+                                      const char *const *paths,
+                                      size_t count,
                                       lcmp_error *err);
 
 /**
@@ -101,8 +106,8 @@ LCMP_EXTERN int lcmp_report_add_files(lcmp_report *report,
  * @return 0, LCMP_ENOTFOUND or LCMP_EIO (the directory cannot be read),
  *         LCMP_ENOMEM, or an error the release callback returned
  */
-LCMP_EXTERN int lcmp_report_add_dir(lcmp_report *report, const char *dir,
-                                    lcmp_error *err);
+LCMP_EXTERN int
+lcmp_report_add_dir(lcmp_report *report, const char *dir, lcmp_error *err);
 
 /** What the report knows about an organisation. Values are stable. */
 typedef enum {
@@ -115,12 +120,12 @@ typedef enum {
 /** One organisation (borrowed from its report). */
 typedef struct lcmp_report_org {
     const char *id;
-    const char *name;    /**< "" when unknown */
+    const char *name; /**< "" when unknown */
     lcmp_org_status_t status;
-    const char *reason;  /**< why not valid ("" when valid) */
-    const char *source;  /**< the statement counted or refused, or "" */
-    const char *release; /**< "" when unknown */
-    const char *profile; /**< "" when unknown */
+    const char *reason;   /**< why not valid ("" when valid) */
+    const char *source;   /**< the statement counted or refused, or "" */
+    const char *release;  /**< "" when unknown */
+    const char *profile;  /**< "" when unknown */
     int64_t evaluated_at; /**< 0 when unknown */
     int64_t valid_until;  /**< 0 when unknown */
     lcmp_counts summary;  /**< the statement's own summary (valid only) */
@@ -150,8 +155,8 @@ LCMP_EXTERN size_t lcmp_report_statement_count(const lcmp_report *report);
 /** Number of organisations (valid, invalid, expired, missing). */
 LCMP_EXTERN size_t lcmp_report_org_count(const lcmp_report *report);
 /** Organisation `i`, sorted by id (borrowed), NULL if out of range. */
-LCMP_EXTERN const lcmp_report_org *
-lcmp_report_org_at(const lcmp_report *report, size_t i);
+LCMP_EXTERN const lcmp_report_org *lcmp_report_org_at(const lcmp_report *report,
+                                                      size_t i);
 /** Number of controls aggregated. */
 LCMP_EXTERN size_t lcmp_report_control_count(const lcmp_report *report);
 /** Control `i`: headline controls in manifest order, then by family and
@@ -170,10 +175,10 @@ LCMP_EXTERN size_t lcmp_report_unattributed_count(const lcmp_report *report);
 /** Output formats of lcmp_report_render(). Values are stable. */
 typedef enum {
     LCMP_REPORT_TEXT = 0,
-    LCMP_REPORT_JSON = 1,     /**< lcmp.report/v1 */
-    LCMP_REPORT_CSV = 2,      /**< RFC 4180, one row per control */
+    LCMP_REPORT_JSON = 1, /**< lcmp.report/v1 */
+    LCMP_REPORT_CSV = 2,  /**< RFC 4180, one row per control */
     LCMP_REPORT_MARKDOWN = 3,
-    LCMP_REPORT_HTML = 4      /**< one self-contained page, inline SVG */
+    LCMP_REPORT_HTML = 4 /**< one self-contained page, inline SVG */
 } lcmp_report_format_t;
 
 /**
@@ -182,7 +187,8 @@ typedef enum {
  * @param[out] out the document
  * @return 0, LCMP_EINVALID (unknown format) or LCMP_ENOMEM
  */
-LCMP_EXTERN int lcmp_report_render(lcmp_buf *out, const lcmp_report *report,
+LCMP_EXTERN int lcmp_report_render(lcmp_buf *out,
+                                   const lcmp_report *report,
                                    lcmp_report_format_t format,
                                    lcmp_error *err);
 

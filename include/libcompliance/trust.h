@@ -45,12 +45,14 @@ typedef struct lcmp_signers lcmp_signers;
  *         than 1 MiB, a line longer than 8 KiB, more than 10,000 entries)
  */
 LCMP_EXTERN int lcmp_signers_load_buffer(lcmp_signers **out,
-                                         const uint8_t *buf, size_t len,
-                                         const char *source, lcmp_error *err);
+                                         const uint8_t *buf,
+                                         size_t len,
+                                         const char *source,
+                                         lcmp_error *err);
 
 /** lcmp_signers_load_buffer() on a file. */
-LCMP_EXTERN int lcmp_signers_load_file(lcmp_signers **out, const char *path,
-                                       lcmp_error *err);
+LCMP_EXTERN int
+lcmp_signers_load_file(lcmp_signers **out, const char *path, lcmp_error *err);
 
 /** Free signers; NULL-safe. */
 LCMP_EXTERN void lcmp_signers_free(lcmp_signers *signers);
@@ -80,12 +82,17 @@ LCMP_EXTERN size_t lcmp_signers_count(const lcmp_signers *signers);
  *         mismatch) or LCMP_EPARSE (malformed signature), each with a
  *         message saying which; LCMP_EINVALID for a NULL argument
  */
-LCMP_EXTERN LCMP_WARN_UNUSED int
-lcmp_sshsig_verify(lcmp_buf *principal_out, lcmp_buf *fingerprint_out,
-                   const lcmp_signers *signers, const char *armored,
-                   size_t armored_len, const uint8_t *msg, size_t msg_len,
-                   const char *ns, const char *principal, int64_t at,
-                   lcmp_error *err);
+LCMP_EXTERN LCMP_WARN_UNUSED int lcmp_sshsig_verify(lcmp_buf *principal_out,
+                                                    lcmp_buf *fingerprint_out,
+                                                    const lcmp_signers *signers,
+                                                    const char *armored,
+                                                    size_t armored_len,
+                                                    const uint8_t *msg,
+                                                    size_t msg_len,
+                                                    const char *ns,
+                                                    const char *principal,
+                                                    int64_t at,
+                                                    lcmp_error *err);
 
 #ifdef __cplusplus
 }
