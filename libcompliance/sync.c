@@ -832,11 +832,15 @@ const char *lcmp_cache_current(const lcmp_cache *cache)
     return cache->state.current;
 }
 
-int lcmp_cache_load_baseline(lcmp_baseline **out,
-                             const lcmp_cache *cache,
-                             const char *tag,
-                             const lcmp_load_options *opts,
-                             lcmp_error *err)
+/*
+ * Find a recorded, verified release (NULL: the current one) and re-check
+ * that the cache's ref still names the tag object the state file recorded
+ * and that this tag object still names the recorded commit.
+ */
+static int checked_release(const lcmp__state_release **out,
+                           const lcmp_cache *cache,
+                           const char *tag,
+                           lcmp_error *err)
 {
     const lcmp__state_release *r;
     char refname[sizeof(RELEASE_REFS) + LCMP_TAG_NAME_MAX + 1];
@@ -848,10 +852,6 @@ int lcmp_cache_load_baseline(lcmp_baseline **out,
     lcmp_error inner;
     int grc, rc = LCMP_ERROR;
 
-    if (out == NULL || cache == NULL) {
-        return lcmp__error_set(
-            err, LCMP_EINVALID, NULL, NULL, "invalid argument");
-    }
     *out = NULL;
     if (tag == NULL) {
         if (cache->state.current[0] == '\0') {
@@ -918,10 +918,77 @@ int lcmp_cache_load_baseline(lcmp_baseline **out,
                              "the tag object does not match the state file");
         goto done;
     }
-    rc = load_release_baseline(
-        out, cache->repo, r->tag, r->commit_id, opts, err);
+    *out = r;
+    rc = 0;
 done:
     git_odb_object_free(obj);
     git_odb_free(odb);
+    return rc;
+}
+
+int lcmp_cache_load_baseline(lcmp_baseline **out,
+                             const lcmp_cache *cache,
+                             const char *tag,
+                             const lcmp_load_options *opts,
+                             lcmp_error *err)
+{
+    const lcmp__state_release *r = NULL;
+    int rc;
+
+    if (out == NULL || cache == NULL) {
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "invalid argument");
+    }
+    *out = NULL;
+    if ((rc = checked_release(&r, cache, tag, err)) < 0) {
+        return rc;
+    }
+    return load_release_baseline(
+        out, cache->repo, r->tag, r->commit_id, opts, err);
+}
+
+int lcmp_cache_read_file(lcmp_buf *out,
+                         const lcmp_cache *cache,
+                         const char *tag,
+                         const char *path,
+                         size_t max_size,
+                         lcmp_error *err)
+{
+    const lcmp__state_release *r = NULL;
+    lcmp__gittree *tree = NULL;
+    lcmp_reader reader;
+    git_oid commit;
+    int rc = LCMP_ERROR;
+
+    if (out == NULL || cache == NULL || path == NULL) {
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "invalid argument");
+    }
+    /* refuse a bad path before looking at the cache */
+    if (lcmp__gittree_check_path(path) < 0) {
+        return lcmp__error_set(err,
+                               LCMP_EINVALID,
+                               path,
+                               NULL,
+                               "invalid path in a release (absolute, empty "
+                               "or '..' component)");
+    }
+    if (max_size == 0) {
+        max_size = LCMP__DEFAULT_MAX_FILE_SIZE;
+    }
+    if ((rc = checked_release(&r, cache, tag, err)) < 0) {
+        return rc;
+    }
+    if (git_oid_fromstr(&commit, r->commit_id) < 0) {
+        return lcmp__error_set(
+            err, LCMP_EINVALID, r->tag, NULL, "bad commit id");
+    }
+    if ((rc = lcmp__gittree_open(&tree, cache->repo, &commit, r->tag, err)) < 0)
+    {
+        return rc;
+    }
+    lcmp__gittree_reader(&reader, tree);
+    rc = reader.read(out, path, max_size, reader.payload, err);
+    lcmp__gittree_free(tree);
     return rc;
 }

@@ -19,7 +19,8 @@
  * Invariants: the payload that is parsed is the very buffer whose PAE was
  * verified (never re-read from the envelope); a key vouches for a
  * signature only through lcmp__signers_find() on the loaded
- * allowed_signers; every reason is one line of valid UTF-8.
+ * allowed_signers, and the keys tried are that file's own parsed keys
+ * (lcmp__signers_key()); every reason is one line of valid UTF-8.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,7 +44,7 @@
  */
 
 typedef struct ring_key {
-    lcmp__sshkey *key;
+    const lcmp__sshkey *key; /* borrowed from the key set's signers */
     char fp[64];
 } ring_key;
 
@@ -60,11 +61,6 @@ struct lcmp_keyring {
 
 static void key_set_dispose(key_set *ks)
 {
-    size_t i;
-
-    for (i = 0; i < ks->nkeys; i++) {
-        lcmp__sshkey_free(ks->keys[i].key);
-    }
     free(ks->keys);
     lcmp_signers_free(ks->signers);
     memset(ks, 0, sizeof(*ks));
@@ -80,89 +76,40 @@ void lcmp_keyring_free(lcmp_keyring *keyring)
     free(keyring);
 }
 
-/* Length of the whitespace-separated field at `s` (quotes kept whole). */
-static size_t field_len(const char *s, const char *end)
-{
-    const char *p = s;
-    int quoted = 0;
-
-    while (p < end && (quoted || (*p != ' ' && *p != '\t'))) {
-        quoted ^= *p == '"';
-        p++;
-    }
-    return (size_t)(p - s);
-}
-
-/* The statement-capable key of one allowed_signers line, if any: the
- * field after a key type name (the file already loaded strictly, so each
- * entry has exactly one key). 1 added, 0 none, LCMP_ENOMEM. */
-static int line_key(key_set *ks, const char *s, const char *end)
-{
-    char type[32], b64[1024];
-    size_t n, m;
-    lcmp__sshkey *key = NULL;
-    ring_key *grown;
-
-    while (s < end) {
-        while (s < end && (*s == ' ' || *s == '\t')) {
-            s++;
-        }
-        n = field_len(s, end);
-        m = s + n < end ? field_len(s + n + 1, end) : 0;
-        if (((n == 11 && memcmp(s, "ssh-ed25519", 11) == 0) ||
-             (n == 19 && memcmp(s, "ecdsa-sha2-nistp256", 19) == 0)) &&
-            m > 0 && m < sizeof(b64))
-        {
-            memcpy(type, s, n);
-            type[n] = '\0';
-            memcpy(b64, s + n + 1, m);
-            b64[m] = '\0';
-            if (lcmp__sshkey_from_text(&key, type, b64, NULL) == 0) {
-                grown = realloc(ks->keys, (ks->nkeys + 1) * sizeof(*grown));
-                if (grown == NULL) {
-                    lcmp__sshkey_free(key);
-                    return LCMP_ENOMEM;
-                }
-                ks->keys = grown;
-                ks->keys[ks->nkeys].key = key;
-                lcmp__sshkey_fingerprint(ks->keys[ks->nkeys].fp, key);
-                ks->nkeys++;
-                return 1;
-            }
-        }
-        s += n;
-    }
-    return 0;
-}
-
+/* The statement-capable keys (Ed25519, ECDSA P-256) of an allowed_signers
+ * text, one per entry, borrowed from the loaded signers. */
 static int key_set_load(key_set *ks,
                         const uint8_t *text,
                         size_t len,
                         const char *source,
                         lcmp_error *err)
 {
-    const char *s = (const char *)text, *end = s + len;
+    size_t i, n;
     int rc;
 
     rc = lcmp_signers_load_buffer(&ks->signers, text, len, source, err);
     if (rc < 0) {
         return rc;
     }
-    while (s < end) {
-        const char *eol = memchr(s, '\n', (size_t)(end - s));
-        const char *stop = eol != NULL ? eol : end;
+    n = lcmp_signers_count(ks->signers);
+    if (n == 0) {
+        return 0;
+    }
+    ks->keys = calloc(n, sizeof(*ks->keys));
+    if (ks->keys == NULL) {
+        return lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        const lcmp__sshkey *key = lcmp__signers_key(ks->signers, i);
 
-        if (stop > s && stop[-1] == '\r') {
-            stop--;
+        if (key == NULL || (key->type != LCMP__SSHKEY_ED25519 &&
+                            key->type != LCMP__SSHKEY_ECDSA_P256))
+        {
+            continue;
         }
-        while (s < stop && (*s == ' ' || *s == '\t')) {
-            s++;
-        }
-        if (s < stop && *s != '#' && line_key(ks, s, stop) < 0) {
-            return lcmp__error_set(
-                err, LCMP_ENOMEM, source, NULL, "out of memory");
-        }
-        s = eol != NULL ? eol + 1 : end;
+        ks->keys[ks->nkeys].key = key;
+        lcmp__sshkey_fingerprint(ks->keys[ks->nkeys].fp, key);
+        ks->nkeys++;
     }
     return 0;
 }

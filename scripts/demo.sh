@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The libcompliance demo (`make demo`): lint the sample baseline, write a
 # declaration template, check the three example municipalities and show the
-# JSON summary of one. Output goes to ./.demo/ (recreated on every run).
+# JSON summary of one; then signed releases (carrying the trust files
+# trust/statement_signers and trust/auditors), sync, signed statements
+# verified with the trust of the newest verified release, countersigning
+# and a sector report. Output goes to ./.demo/ (recreated on every run).
 #
 # COMPLIANCE names the program (default: build/compliance). A check that
 # finds gaps (exit 1) is expected; any other failure stops the demo.
@@ -83,6 +86,18 @@ banner "A fresh template declares nothing yet: every control is a gap" \
 check_ok "$COMPLIANCE" -q check --declaration "$OUT/declaration.json" \
     --baseline "$BASELINE" --at "$AT"
 
+# --- Statement keys: made first, so that the release can register them ---
+TRUST=$OUT/trust
+KEYS=$OUT/keys
+mkdir -p "$TRUST" "$KEYS"
+
+banner "The municipality and an auditor make their statement keys and send the public lines to the association" \
+    "compliance keygen --out $KEYS/gem-kleinbeek.key --org gem-kleinbeek; compliance keygen --out $KEYS/auditor.key --org audit-bureau --type ecdsa-p256"
+"$COMPLIANCE" keygen --out "$KEYS/gem-kleinbeek.key" --org gem-kleinbeek >"$TRUST/statement_signers"
+"$COMPLIANCE" keygen --out "$KEYS/auditor.key" --org audit-bureau --type ecdsa-p256 >"$TRUST/auditors"
+echo "(the association registers these lines in its release: trust/statement_signers, trust/auditors)"
+cat "$TRUST/statement_signers" "$TRUST/auditors"
+
 # --- Signed releases: the association publishes, the municipality syncs ---
 ASSOC=$OUT/association
 CACHE=$OUT/cache
@@ -96,10 +111,11 @@ agit() {
 }
 EXPIRES=$(date -u -d '+18 months' +%Y-%m-%d)
 
-banner "The association publishes its baseline as a Git repository and signs release v2026.1" \
-    "ssh-keygen -t ed25519 -N '' -f $OUT/release-key; git tag -s v2026.1 -m 'Release 2026.1' -m 'Expires: $EXPIRES' (gpg.format=ssh)"
-mkdir -p "$ASSOC"
+banner "The association publishes its baseline with the trust files as a Git repository and signs release v2026.1" \
+    "cp $TRUST/statement_signers $TRUST/auditors $ASSOC/trust/; ssh-keygen -t ed25519 -N '' -f $OUT/release-key; git tag -s v2026.1 -m 'Release 2026.1' -m 'Expires: $EXPIRES' (gpg.format=ssh)"
+mkdir -p "$ASSOC/trust"
 cp -R "$BASELINE/." "$ASSOC/"
+cp "$TRUST/statement_signers" "$TRUST/auditors" "$ASSOC/trust/"
 agit init -q .
 agit add -A
 agit commit -q -m "Baseline 2026.1"
@@ -142,17 +158,6 @@ fi
 echo "(exit code $rc: refused)"
 
 # --- Signed compliance statements: attest, verify, countersign ---
-TRUST=$OUT/trust
-KEYS=$OUT/keys
-mkdir -p "$TRUST" "$KEYS"
-
-banner "The municipality and an auditor make their statement keys" \
-    "compliance keygen --out $KEYS/gem-kleinbeek.key --org gem-kleinbeek; compliance keygen --out $KEYS/auditor.key --org audit-bureau --type ecdsa-p256"
-"$COMPLIANCE" keygen --out "$KEYS/gem-kleinbeek.key" --org gem-kleinbeek >"$TRUST/statement_signers"
-"$COMPLIANCE" keygen --out "$KEYS/auditor.key" --org audit-bureau --type ecdsa-p256 >"$TRUST/auditors"
-echo "(the association registers these lines in its baseline repository: trust/statement_signers, trust/auditors)"
-cat "$TRUST/statement_signers" "$TRUST/auditors"
-
 banner "The small municipality signs its compliance statement on release v2026.2" \
     "compliance attest --declaration examples/small-municipality.json --key $KEYS/gem-kleinbeek.key --out $OUT/statement.json --release v2026.2 --cache $CACHE --at $AT --sshsig $OUT/statement.sig"
 "$COMPLIANCE" attest --declaration examples/small-municipality.json \
@@ -168,10 +173,9 @@ print("predicate:", json.dumps({k: p["predicate"][k] for k in ("organisation", "
                                                               "valid_until", "summary")}, ensure_ascii=False))
 PY
 
-banner "The auditor verifies it against the declaration the municipality shows (re-evaluated at the signed time)" \
-    "compliance verify $OUT/statement.json --cache $CACHE --signers $TRUST/statement_signers --auditors $TRUST/auditors --declaration examples/small-municipality.json --at $AT"
+banner "The auditor verifies it against the declaration the municipality shows (re-evaluated at the signed time; trusted keys from the newest verified release's trust files)" \
+    "compliance verify $OUT/statement.json --cache $CACHE --declaration examples/small-municipality.json --at $AT"
 "$COMPLIANCE" verify "$OUT/statement.json" --cache "$CACHE" \
-    --signers "$TRUST/statement_signers" --auditors "$TRUST/auditors" \
     --declaration examples/small-municipality.json --at "$AT"
 
 banner "Anyone can check the statement with stock OpenSSH" \
@@ -182,20 +186,18 @@ ssh-keygen -Y verify -f "$TRUST/statement_signers" -I gem-kleinbeek \
     -n compliance-statement -s "$OUT/statement.sig" <"$OUT/statement.payload"
 
 banner "The auditor countersigns the same envelope" \
-    "compliance countersign $OUT/statement.json --key $KEYS/auditor.key --out $OUT/statement.audited.json --cache $CACHE --signers ... --auditors ... --declaration examples/small-municipality.json --at $AT"
+    "compliance countersign $OUT/statement.json --key $KEYS/auditor.key --out $OUT/statement.audited.json --cache $CACHE --declaration examples/small-municipality.json --at $AT"
 "$COMPLIANCE" countersign "$OUT/statement.json" --key "$KEYS/auditor.key" \
     --out "$OUT/statement.audited.json" --cache "$CACHE" \
-    --signers "$TRUST/statement_signers" --auditors "$TRUST/auditors" \
     --declaration examples/small-municipality.json --at "$AT"
 
 banner "Verified again, now with the auditor's signature required" \
-    "compliance verify $OUT/statement.audited.json --cache $CACHE --signers ... --auditors ... --require-auditor --at $AT"
+    "compliance verify $OUT/statement.audited.json --cache $CACHE --require-auditor --at $AT"
 "$COMPLIANCE" verify "$OUT/statement.audited.json" --cache "$CACHE" \
-    --signers "$TRUST/statement_signers" --auditors "$TRUST/auditors" \
     --require-auditor --at "$AT"
 
 banner "A statement whose results were edited (and re-signed with the municipality's key) is refused" \
-    "compliance verify $OUT/statement.edited.json ... --declaration examples/small-municipality.json"
+    "compliance verify $OUT/statement.edited.json --cache $CACHE --declaration examples/small-municipality.json"
 python3 - "$OUT/statement.payload" "$OUT/statement.edited.payload" <<'PY'
 import json, sys
 d = json.loads(open(sys.argv[1], "rb").read())
@@ -224,7 +226,6 @@ open(sys.argv[3], "w").write(json.dumps(env))
 PY
 rc=0
 "$COMPLIANCE" -q verify "$OUT/statement.edited.json" --cache "$CACHE" \
-    --signers "$TRUST/statement_signers" --auditors "$TRUST/auditors" \
     --declaration examples/small-municipality.json --at "$AT" || rc=$?
 if [ "$rc" -ne 1 ]; then
     echo "demo: the edited statement was not refused (exit $rc)" >&2
@@ -238,7 +239,7 @@ printf '\ndemo: done: baseline valid, template written, 3 examples checked (%d w
 
 # --- The sector-wide picture: a synthetic sector, verified and reported ---
 SECTOR=$OUT/sector
-banner "A synthetic sector of 12 municipalities signs statements; the association reports on all of them" \
+banner "A synthetic sector of 12 municipalities signs statements; the association reports on all of them (their keys are not in the release: --signers names them)" \
     "scripts/gen_sector.sh $SECTOR 12 $CACHE v2026.2 $AT; compliance report $SECTOR/statements --signers $SECTOR/statement_signers --cache $CACHE --format html --out $OUT/report.html"
 COMPLIANCE="$COMPLIANCE" scripts/gen_sector.sh "$SECTOR" 12 "$CACHE" v2026.2 "$AT"
 "$COMPLIANCE" report "$SECTOR/statements" --signers "$SECTOR/statement_signers" \

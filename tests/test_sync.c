@@ -347,6 +347,116 @@ static void test_sync__bad_options(void **state)
     assert_int_equal(lcmp_sync_options_init(&o, 99), LCMP_EINVALID);
 }
 
+/* lcmp_cache_read_file: the trust files of the current and of a named
+ * release, read from tree objects after the ref/state re-check */
+static void test_sync__read_file(void **state)
+{
+    char remote[600], cache[600], signers[600];
+    lcmp_sync_options o;
+    lcmp_sync_summary sum;
+    lcmp_cache *c = NULL;
+    lcmp_buf buf = LCMP_BUF_INIT;
+    lcmp_error err;
+
+    (void)state;
+    fresh("readfile");
+    assert_int_equal(run("set -e; cd '%s/readfile'; mkdir trust;"
+                         "printf 'one@org ssh-ed25519 AAAA-one\\n' > "
+                         "trust/statement_signers;" GIT "add -A;" GIT
+                         "commit -q -m trust",
+                         tmp,
+                         tmp,
+                         tmp),
+                     0);
+    sign("readfile", "v2026.1", "release", "One");
+    assert_int_equal(run("set -e; cd '%s/readfile';"
+                         "printf 'two@org ssh-ed25519 AAAA-two\\n' > "
+                         "trust/statement_signers;" GIT "commit -q -a -m two",
+                         tmp,
+                         tmp),
+                     0);
+    sign("readfile", "v2026.2", "release", "Two");
+    options(&o, "readfile", remote, cache, signers, T_2026_11_28);
+    lcmp_error_clear(&err);
+    assert_int_equal(lcmp_sync(&sum, &o, &err), 0);
+    assert_string_equal(sum.current, "v2026.2");
+    assert_int_equal(lcmp_cache_open(&c, cache, &err), 0);
+
+    /* the current (newest verified) release */
+    assert_int_equal(
+        lcmp_cache_read_file(&buf, c, NULL, "trust/statement_signers", 0, &err),
+        0);
+    assert_string_equal(buf.ptr, "two@org ssh-ed25519 AAAA-two\n");
+    assert_int_equal(buf.size, strlen("two@org ssh-ed25519 AAAA-two\n"));
+    /* a named release */
+    assert_int_equal(
+        lcmp_cache_read_file(
+            &buf, c, "v2026.1", "trust/statement_signers", 0, &err),
+        0);
+    assert_string_equal(buf.ptr, "one@org ssh-ed25519 AAAA-one\n");
+    /* the size cap, from the object header */
+    lcmp_error_clear(&err);
+    assert_int_equal(
+        lcmp_cache_read_file(&buf, c, NULL, "trust/statement_signers", 5, &err),
+        LCMP_ELIMIT);
+    /* a missing file, a missing release */
+    lcmp_error_clear(&err);
+    assert_int_equal(
+        lcmp_cache_read_file(&buf, c, NULL, "trust/auditors", 0, &err),
+        LCMP_ENOTFOUND);
+    assert_string_equal(err.source, "<git:v2026.2:trust/auditors>");
+    assert_string_equal(err.message, "no such file in the release");
+    lcmp_error_clear(&err);
+    assert_int_equal(
+        lcmp_cache_read_file(
+            &buf, c, "v2026.9", "trust/statement_signers", 0, &err),
+        LCMP_ENOTFOUND);
+    assert_string_equal(err.source, "v2026.9");
+    /* paths that could leave the tree are refused before any lookup */
+    lcmp_error_clear(&err);
+    assert_int_equal(
+        lcmp_cache_read_file(&buf, c, NULL, "trust/../baseline.json", 0, &err),
+        LCMP_EINVALID);
+    assert_string_equal(err.message,
+                        "invalid path in a release (absolute, empty or '..' "
+                        "component)");
+    assert_int_equal(
+        lcmp_cache_read_file(&buf, c, NULL, "../state.json", 0, &err),
+        LCMP_EINVALID);
+    assert_int_equal(
+        lcmp_cache_read_file(&buf, c, NULL, "/etc/passwd", 0, &err),
+        LCMP_EINVALID);
+    /* a directory is not a file */
+    assert_int_equal(lcmp_cache_read_file(&buf, c, NULL, "trust", 0, &err),
+                     LCMP_EINVALID);
+    assert_int_equal(lcmp_cache_read_file(&buf, NULL, NULL, "trust", 0, &err),
+                     LCMP_EINVALID);
+    lcmp_cache_free(c);
+    c = NULL;
+
+    /* the current release's ref moved to another tag object: the cache no
+     * longer matches its state file, nothing is read */
+    assert_int_equal(run("set -e; cd '%s/repo.git'; git update-ref "
+                         "refs/lcmp/releases/v2026.2 "
+                         "refs/lcmp/releases/v2026.1",
+                         cache),
+                     0);
+    assert_int_equal(lcmp_cache_open(&c, cache, &err), 0);
+    lcmp_error_clear(&err);
+    assert_int_equal(
+        lcmp_cache_read_file(&buf, c, NULL, "trust/statement_signers", 0, &err),
+        LCMP_EVERIFY);
+    assert_string_equal(err.source, "v2026.2");
+    assert_non_null(strstr(err.message, "the cache's ref names tag object"));
+    /* the other release is untouched */
+    assert_int_equal(
+        lcmp_cache_read_file(
+            &buf, c, "v2026.1", "trust/statement_signers", 0, &err),
+        0);
+    lcmp_buf_dispose(&buf);
+    lcmp_cache_free(c);
+}
+
 static void test_sync__cache_not_synced(void **state)
 {
     lcmp_cache *c = NULL;
@@ -369,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_sync__expiry_against_callers_clock),
         cmocka_unit_test(test_sync__rollback_and_downgrade),
         cmocka_unit_test(test_sync__bad_options),
+        cmocka_unit_test(test_sync__read_file),
         cmocka_unit_test(test_sync__cache_not_synced),
     };
 

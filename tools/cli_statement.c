@@ -295,38 +295,127 @@ int cli_cache_release(lcmp_cache **cache_out,
     return 0;
 }
 
-/* The keyring from --signers/--auditors; 0 or an exit code. */
-static int load_keyring(lcmp_keyring **out, const cli_trust *t)
+/*
+ * One trust file of the cache's current (newest verified) release into a
+ * malloc'd buffer; `source` gets its name for messages. A release without
+ * the file is refused with one line saying which flag overrides it.
+ */
+static int read_release_trust(char **out,
+                              size_t *len,
+                              char *source,
+                              size_t source_size,
+                              lcmp_cache *cache,
+                              const char *dir,
+                              const char *path,
+                              const char *flag)
+{
+    lcmp_buf buf = LCMP_BUF_INIT;
+    const char *tag = lcmp_cache_current(cache);
+    lcmp_error err;
+    int rc;
+
+    *out = NULL;
+    *len = 0;
+    if (tag == NULL) {
+        cli_errorf("%s: no current release (run 'compliance sync', or give "
+                   "%s FILE)",
+                   dir != NULL ? dir : LCMP_SYNC_DEFAULT_CACHE,
+                   flag);
+        return CLI_EXIT_USAGE;
+    }
+    snprintf(source, source_size, "<git:%s:%s>", tag, path);
+    lcmp_error_clear(&err);
+    rc = lcmp_cache_read_file(&buf, cache, NULL, path, CLI_MAX_INPUT, &err);
+    if (rc == LCMP_ENOTFOUND) {
+        cli_errorf("%s: release %s has no %s (trust comes from the newest "
+                   "verified release; give %s FILE to name it)",
+                   dir != NULL ? dir : LCMP_SYNC_DEFAULT_CACHE,
+                   tag,
+                   path,
+                   flag);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (rc == LCMP_EVERIFY) {
+        (void)cli_fail(rc, &err);
+        rc = CLI_EXIT_NO; /* the cache no longer matches its state */
+        goto done;
+    }
+    if (rc < 0) {
+        rc = cli_fail(rc, &err);
+        goto done;
+    }
+    /* hand the bytes over as a plain malloc'd buffer */
+    *out = malloc(buf.size + 1);
+    if (*out == NULL) {
+        cli_errorf("%s: out of memory", source);
+        rc = CLI_EXIT_ENV;
+        goto done;
+    }
+    memcpy(*out, buf.ptr != NULL ? buf.ptr : "", buf.size);
+    (*out)[buf.size] = '\0';
+    *len = buf.size;
+    rc = 0;
+done:
+    lcmp_buf_dispose(&buf);
+    return rc;
+}
+
+/*
+ * The keyring. Each trust file comes from its flag when given
+ * (--signers, --auditors), else from the cache's current release
+ * (trust/statement_signers, trust/auditors). --signers alone means the
+ * command line names the whole trust: no auditors unless --auditors.
+ * `cache` may be NULL only when --signers is given. 0 or an exit code.
+ */
+static int
+load_keyring(lcmp_keyring **out, const cli_trust *t, lcmp_cache *cache)
 {
     char *signers = NULL, *auditors = NULL;
+    char ssrc[LCMP_TAG_NAME_MAX + 64], asrc[LCMP_TAG_NAME_MAX + 64];
+    const char *sname = t->signers, *aname = t->auditors;
     size_t slen = 0, alen = 0;
     lcmp_error err;
     int rc;
 
     *out = NULL;
-    if (t->signers == NULL) {
-        /* DESIGN §3.6 takes trust from the newest verified release;
-         * reading a release's trust files needs a cache API that does not
-         * exist yet, so the files are named explicitly for now. */
-        cli_errorf("verify: no statement signers: give --signers FILE "
-                   "(the baseline's trust/statement_signers)");
-        return CLI_EXIT_USAGE;
+    if (t->signers != NULL) {
+        rc = cli_read_file(
+            &signers, &slen, t->signers, CLI_MAX_INPUT, "signers file");
+    } else {
+        rc = read_release_trust(&signers,
+                                &slen,
+                                ssrc,
+                                sizeof(ssrc),
+                                cache,
+                                t->cache,
+                                LCMP_TRUST_STATEMENT_SIGNERS,
+                                "--signers");
+        sname = ssrc;
     }
-    rc = cli_read_file(
-        &signers, &slen, t->signers, CLI_MAX_INPUT, "signers file");
     if (rc == 0 && t->auditors != NULL) {
         rc = cli_read_file(
             &auditors, &alen, t->auditors, CLI_MAX_INPUT, "auditors file");
+    } else if (rc == 0 && t->signers == NULL) {
+        rc = read_release_trust(&auditors,
+                                &alen,
+                                asrc,
+                                sizeof(asrc),
+                                cache,
+                                t->cache,
+                                LCMP_TRUST_AUDITORS,
+                                "--auditors");
+        aname = asrc;
     }
     if (rc == 0) {
         lcmp_error_clear(&err);
         rc = lcmp_keyring_load(out,
                                (const uint8_t *)signers,
                                slen,
-                               t->signers,
+                               sname,
                                (const uint8_t *)auditors,
                                alen,
-                               t->auditors,
+                               aname,
                                &err);
         if (rc < 0) {
             rc = cli_fail(rc, &err);
@@ -355,9 +444,13 @@ int cli_verify(lcmp_verification **out,
     int rc;
 
     *out = NULL;
-    rc = load_keyring(&keyring, t);
-    if (rc != 0) {
-        goto done;
+    /* trust named on the command line is read first, as the other inputs;
+     * otherwise it comes from the cache's newest verified release */
+    if (t->signers != NULL) {
+        rc = load_keyring(&keyring, t, NULL);
+        if (rc != 0) {
+            goto done;
+        }
     }
     if (declaration != NULL) {
         rc = cli_read_file(
@@ -378,6 +471,12 @@ int cli_verify(lcmp_verification **out,
     if (rc < 0) {
         rc = cli_fail(rc, &err);
         goto done;
+    }
+    if (keyring == NULL) {
+        rc = load_keyring(&keyring, t, cache);
+        if (rc != 0) {
+            goto done;
+        }
     }
     opts.flags = flags;
     opts.keyring = keyring;

@@ -2,7 +2,8 @@
  * `compliance countersign S --key K --out S2`: an auditor adds a signature
  * to a statement's envelope.
  *
- * S is verified first, with the same trust as `verify` (an invalid
+ * S is verified first, with the same trust as `verify` (the cache's newest
+ * verified release, or --signers/--auditors; an invalid
  * statement is refused); the new envelope keeps the payload and the other
  * signatures byte for byte, and is verified again before it is written,
  * so that the new signature counts in the auditor role (the key must be in
@@ -27,6 +28,8 @@ static const char usage[] =
     "Add an auditor's signature to the signed statement S and write the\n"
     "result to S2. S must verify (as 'compliance verify' does, with the\n"
     "declaration when given), and KEY must be a registered auditor's key.\n"
+    "Trust comes from the newest verified release in the cache unless\n"
+    "--signers/--auditors name files.\n"
     "\n"
     "options:\n"
     "  --key KEY              the auditor's private key (keygen)\n"
@@ -34,8 +37,11 @@ static const char usage[] =
     "  --declaration F        verify S against declaration F first\n"
     "  --cache DIR            the sync cache (default: \"cache\" in\n"
     "                         compliance.json, else .compliance)\n"
-    "  --signers FILE         the municipalities' statement keys\n"
-    "  --auditors FILE        the auditors' keys (KEY must be one)\n"
+    "  --signers FILE         the municipalities' statement keys instead\n"
+    "                         of the release's trust/statement_signers\n"
+    "                         (then auditors only from --auditors)\n"
+    "  --auditors FILE        the auditors' keys (KEY must be one) instead\n"
+    "                         of the release's trust/auditors\n"
     "  --at TIME              verify as of TIME (default: now)\n"
     "  --passphrase-env VAR   the key's passphrase is in variable VAR\n"
     "  --passphrase-prompt    ask for the key's passphrase on the terminal\n"

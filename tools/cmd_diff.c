@@ -7,8 +7,9 @@
  * An operand that is a directory is a baseline tree; a regular file is a
  * statement (DSSE envelope); anything else is a release tag of the cache,
  * which must be a verified release. Both operands must be baselines, or
- * both statements. Statements are verified first (--signers, --cache) and
- * must name the same organisation.
+ * both statements. Statements are verified first, as `compliance verify`
+ * does (trust from the cache's newest verified release, or --signers and
+ * --auditors) and must name the same organisation.
  *
  * Text output, for a person scanning it in seconds:
  *
@@ -39,7 +40,7 @@
 static const char usage[] =
     "usage: compliance diff OLD NEW [--declaration F] [--profile P]\n"
     "                       [--at TIME] [--cache DIR] [--format text|json]\n"
-    "       compliance diff S1 S2 --signers FILE [--auditors FILE]\n"
+    "       compliance diff S1 S2 [--signers FILE] [--auditors FILE]\n"
     "                       [--cache DIR] [--at TIME] [--format text|json]\n"
     "\n"
     "Show what changed between two baselines: OLD and NEW are release tags\n"
@@ -66,7 +67,11 @@ static const char usage[] =
     "  --cache DIR      the sync cache (default: compliance.json \"cache\",\n"
     "                   else .compliance)\n"
     "  --signers FILE   statements: the statement signers (allowed_signers)\n"
-    "  --auditors FILE  statements: the auditors' keys\n"
+    "                   instead of trust/statement_signers of the cache's\n"
+    "                   newest verified release (then auditors only from\n"
+    "                   --auditors)\n"
+    "  --auditors FILE  statements: the auditors' keys instead of the\n"
+    "                   release's trust/auditors\n"
     "  --format FORMAT  text (default) or json (lcmp.diff/v1;\n"
     "                   statements: lcmp.statement-diff/v1)\n"
     "  -q, --quiet      print only the summary line\n"

@@ -5,9 +5,10 @@
  * headline controls first, and the organisations whose statement is
  * missing, invalid or expired, with the reason.
  *
- * Trust as for `compliance verify`: the statement signers file (whose
- * principals are also the organisations expected to report) and the
- * releases of the sync cache. Output as text (default), JSON
+ * Trust as for `compliance verify`: the statement signers (whose
+ * principals are also the organisations expected to report), from
+ * --signers or else trust/statement_signers of the cache's newest verified
+ * release, and the releases of the sync cache. Output as text (default), JSON
  * (lcmp.report/v1), CSV, Markdown or one self-contained HTML page, on
  * stdout or written atomically to --out.
  */
@@ -20,7 +21,7 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: compliance report S...|DIR... --signers FILE [--cache DIR]\n"
+    "usage: compliance report S...|DIR... [--signers FILE] [--cache DIR]\n"
     "                         [--format text|json|csv|md|html]\n"
     "                         [--out FILE] [--at TIME]\n"
     "\n"
@@ -32,8 +33,9 @@ static const char usage[] =
     "invalid or expired.\n"
     "\n"
     "options:\n"
-    "  --signers FILE     the municipalities' statement keys\n"
-    "                     (trust/statement_signers); its principals are the\n"
+    "  --signers FILE     the municipalities' statement keys instead of\n"
+    "                     trust/statement_signers of the cache's newest\n"
+    "                     verified release; its principals are the\n"
     "                     organisations expected to report\n"
     "  --cache DIR        the sync cache (default: \"cache\" in\n"
     "                     compliance.json, else .compliance)\n"
@@ -132,6 +134,72 @@ static int parse_principals(principals *p, char *text)
     return 0;
 }
 
+/*
+ * trust/statement_signers of the cache's current (newest verified)
+ * release, as a malloc'd NUL-terminated text; `source` names it. 0 or an
+ * exit code after one line.
+ */
+static int release_signers(char **out,
+                           size_t *len,
+                           char *source,
+                           size_t source_size,
+                           const lcmp_cache *cache,
+                           const char *dir)
+{
+    lcmp_buf buf = LCMP_BUF_INIT;
+    const char *tag = lcmp_cache_current(cache);
+    lcmp_error err;
+    int rc;
+
+    *out = NULL;
+    *len = 0;
+    if (dir == NULL) {
+        dir = LCMP_SYNC_DEFAULT_CACHE;
+    }
+    if (tag == NULL) {
+        cli_errorf("%s: no current release (run 'compliance sync', or give "
+                   "--signers FILE)",
+                   dir);
+        return CLI_EXIT_USAGE;
+    }
+    snprintf(
+        source, source_size, "<git:%s:%s>", tag, LCMP_TRUST_STATEMENT_SIGNERS);
+    lcmp_error_clear(&err);
+    rc = lcmp_cache_read_file(
+        &buf, cache, NULL, LCMP_TRUST_STATEMENT_SIGNERS, CLI_MAX_INPUT, &err);
+    if (rc == LCMP_ENOTFOUND) {
+        cli_errorf("%s: release %s has no %s (trust comes from the newest "
+                   "verified release; give --signers FILE to name it)",
+                   dir,
+                   tag,
+                   LCMP_TRUST_STATEMENT_SIGNERS);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if (rc == LCMP_EVERIFY) {
+        (void)cli_fail(rc, &err);
+        rc = CLI_EXIT_NO; /* the cache no longer matches its state */
+        goto done;
+    }
+    if (rc < 0) {
+        rc = cli_fail(rc, &err);
+        goto done;
+    }
+    *out = malloc(buf.size + 1);
+    if (*out == NULL) {
+        cli_errorf("report: out of memory");
+        rc = CLI_EXIT_ENV;
+        goto done;
+    }
+    memcpy(*out, buf.ptr != NULL ? buf.ptr : "", buf.size);
+    (*out)[buf.size] = '\0';
+    *len = buf.size;
+    rc = 0;
+done:
+    lcmp_buf_dispose(&buf);
+    return rc;
+}
+
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
 {
     lcmp_report_options ro = LCMP_REPORT_OPTIONS_INIT;
@@ -147,6 +215,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     lcmp_report *report = NULL;
     lcmp_buf doc = LCMP_BUF_INIT;
     char *text = NULL, *names = NULL;
+    char source[LCMP_TAG_NAME_MAX + 64];
     size_t len = 0;
     lcmp_error err;
     cli_parser p;
@@ -212,11 +281,6 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
                    "--help')");
         goto done;
     }
-    if (signers == NULL) {
-        cli_errorf("report: no statement signers: give --signers FILE (the "
-                   "baseline's trust/statement_signers)");
-        goto done;
-    }
     if (at_text == NULL) {
         at = (int64_t)time(NULL);
     } else if (lcmp_time_parse(&at, at_text, NULL) != 0) {
@@ -236,24 +300,20 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         }
     }
 
-    /* trust: the signers (and who is expected), the cache's releases */
-    rc = cli_read_file(&text, &len, signers, CLI_MAX_INPUT, "signers file");
-    if (rc != 0) {
-        goto done;
-    }
-    lcmp_error_clear(&err);
-    rc = lcmp_keyring_load(&keyring, (const uint8_t *)text, len, signers,
-                           NULL, 0, NULL, &err);
-    if (rc < 0) {
-        rc = cli_fail(rc, &err);
-        goto done;
-    }
-    names = text;
-    text = NULL;
-    if (parse_principals(&expected, names) != 0) {
-        cli_errorf("report: out of memory");
-        rc = CLI_EXIT_ENV;
-        goto done;
+    /* trust: the signers (and who is expected) from --signers, else from
+     * the cache's newest verified release; the cache's releases */
+    if (signers != NULL) {
+        rc = cli_read_file(&text, &len, signers, CLI_MAX_INPUT, "signers file");
+        if (rc != 0) {
+            goto done;
+        }
+        lcmp_error_clear(&err);
+        rc = lcmp_keyring_load(
+            &keyring, (const uint8_t *)text, len, signers, NULL, 0, NULL, &err);
+        if (rc < 0) {
+            rc = cli_fail(rc, &err);
+            goto done;
+        }
     }
     lcmp_error_clear(&err);
     rc = lcmp_cache_open(&cache, cache_dir, &err);
@@ -264,10 +324,33 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto done;
     }
-    if (rc == 0) {
-        lcmp_error_clear(&err);
-        rc = lcmp_cache_load_baseline(&baseline, cache, NULL, NULL, &err);
+    if (rc < 0) {
+        rc = cli_fail(rc, &err);
+        goto done;
     }
+    if (signers == NULL) {
+        rc = release_signers(
+            &text, &len, source, sizeof(source), cache, cache_dir);
+        if (rc != 0) {
+            goto done;
+        }
+        lcmp_error_clear(&err);
+        rc = lcmp_keyring_load(
+            &keyring, (const uint8_t *)text, len, source, NULL, 0, NULL, &err);
+        if (rc < 0) {
+            rc = cli_fail(rc, &err);
+            goto done;
+        }
+    }
+    names = text;
+    text = NULL;
+    if (parse_principals(&expected, names) != 0) {
+        cli_errorf("report: out of memory");
+        rc = CLI_EXIT_ENV;
+        goto done;
+    }
+    lcmp_error_clear(&err);
+    rc = lcmp_cache_load_baseline(&baseline, cache, NULL, NULL, &err);
     if (rc < 0) {
         rc = cli_fail(rc, &err);
         goto done;

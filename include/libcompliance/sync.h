@@ -203,6 +203,44 @@ LCMP_EXTERN int lcmp_cache_load_baseline(lcmp_baseline **out,
                                          const lcmp_load_options *opts,
                                          lcmp_error *err);
 
+/** Trust files a baseline release carries (DESIGN §3.1, §3.6). */
+#define LCMP_TRUST_STATEMENT_SIGNERS "trust/statement_signers"
+#define LCMP_TRUST_AUDITORS          "trust/auditors"
+
+/**
+ * Read one file of a recorded release from the cache's object database,
+ * after the same checks as lcmp_cache_load_baseline(): the release is
+ * recorded and verified, its ref still names the recorded tag object and
+ * that tag object still names the recorded commit. The file is read from
+ * the commit's tree, never from a checkout; only a regular file is read.
+ *
+ * This is how statement verification gets its trust files
+ * (LCMP_TRUST_STATEMENT_SIGNERS, LCMP_TRUST_AUDITORS) from the newest
+ * verified release.
+ *
+ * @param[out] out the file's bytes (NUL-terminated); the caller disposes
+ *             of it with lcmp_buf_dispose(), also after an error
+ * @param cache the cache
+ * @param tag a recorded release, or NULL for the current (newest
+ *        verified) release
+ * @param path a relative path inside the release, e.g.
+ *        "trust/statement_signers"; empty, absolute, "." or ".."
+ *        components and backslashes are refused (LCMP_EINVALID)
+ * @param max_size largest file accepted in bytes (LCMP_ELIMIT beyond it);
+ *        0 means the default (16 MiB)
+ * @param err optional error; `source` is "<git:TAG:path>" for a file
+ * @return 0; LCMP_ENOTFOUND (no such file, no such release, or none
+ *         current); LCMP_EVERIFY (the cache does not match its state
+ *         file); LCMP_EINVALID (bad path, symlink or submodule);
+ *         LCMP_ELIMIT; LCMP_EGIT
+ */
+LCMP_EXTERN int lcmp_cache_read_file(lcmp_buf *out,
+                                     const lcmp_cache *cache,
+                                     const char *tag,
+                                     const char *path,
+                                     size_t max_size,
+                                     lcmp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -301,6 +301,9 @@ run "${SD[@]}" "$T/s-good.json" "$T/s-forged.json"
 expect_re "statements: a forged statement is refused" 2 err "^compliance: $T/s-forged.json: invalid statement: signature: "
 expect_lines "forged statement: one line" err 1
 run "$C" diff --cache "$K" --at 2026-12-01 "$T/s-good.json" "$T/s-worse.json"
-expect_re "statements: no signers" 2 err "^compliance: .*--signers FILE"
+# without --signers, trust comes from the newest verified release, which here
+# has trust/statement_signers but no trust/auditors
+expect_re "statements: trust from the release, which lacks trust/auditors" 2 err \
+    "^compliance: .*release v2026\\.2 has no trust/auditors"
 
 finish

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: `compliance report` on a real chain. An association release
-# (sample baseline + trust/statement_signers naming five municipalities) is
+# (sample baseline + trust/statement_signers naming five municipalities,
+# trust/auditors) is
 # tagged with `git tag -s` (gpg.format=ssh) and synced; municipalities make
 # keys and sign statements with the real CLI; one statement is expired, one
 # claims an organisation its key is not registered for, one municipality
@@ -52,6 +53,9 @@ A=$T/assoc
 cp -R "$S/baselines/municipal/." "$A/"
 mkdir "$A/trust"
 cp "$T/signers" "$A/trust/statement_signers"
+run "$C" keygen --out "$T/keys/auditor" --org audit-bureau
+expect "keygen auditor" 0 out "audit-bureau namespaces="
+cp "$T/out" "$A/trust/auditors"
 "${G[@]}" -C "$A" add -A
 "${G[@]}" -C "$A" commit -q -m "baseline with trust files"
 "${G[@]}" -C "$A" -c user.signingkey="$T/keys/release.pub" \
@@ -177,9 +181,13 @@ run grep -c "@media print" "$T/report.html"
 expect "html: print styles" 0 out "1"
 
 # --- refusals -----------------------------------------------------------------
-run "$C" report "$T/st"
-expect "report without signers" 2 err \
-    "compliance: report: no statement signers: give --signers FILE (the baseline's trust/statement_signers)"
+run "$C" report "$T/st" --cache "$K" --at "$NOW"
+expect "report without --signers: trust/statement_signers of the release" 1 err \
+    "compliance: report: 3 organisations without a valid statement, 1 statement refused without an organisation"
+expect "report without --signers: the same picture" 1 out \
+    "6 statements; organisations: 2 valid, 1 invalid, 1 expired, 1 missing"
+expect "report without --signers: expected organisations from the release" 1 out \
+    "missing  gem-leeg: no statement"
 run "$C" report "${R[@]}"
 expect "report without statements" 2 err \
     "compliance: report: no statements given (see 'compliance report --help')"
@@ -198,5 +206,68 @@ run "$C" report "$T/st/kleinbeek-new.json" "$T/st/zonnedaal.json" \
     --signers "$T/two_signers" --cache "$K" --at "$NOW"
 expect "report: everyone valid, exit 0" 0 out "2 statements; organisations: 2 valid, 0 invalid, 0 expired, 0 missing"
 expect_lines "report: nothing on stderr" err 0
+
+# --- trust from the cache's newest verified release (DESIGN §3.6) -------------
+# a release without trust/statement_signers: one clear refusal
+A3=$T/assoc-notrust
+"${G[@]}" init -q "$A3"
+cp -R "$S/baselines/municipal/." "$A3/"
+"${G[@]}" -C "$A3" add -A
+"${G[@]}" -C "$A3" commit -q -m "baseline without trust files"
+"${G[@]}" -C "$A3" -c user.signingkey="$T/keys/release.pub" \
+    tag -s v2026.1 -m $'Release 2026.1\n\nExpires: 2099-12-31'
+run "$C" sync --remote "$A3" --cache "$T/cache3" --release-signers "$T/release_signers"
+expect "sync a release without trust files" 0 out "current release: v2026.1"
+run "$C" report "$T/st" --cache "$T/cache3" --at "$NOW"
+expect "report: the release has no trust/statement_signers" 2 err \
+    "compliance: $T/cache3: release v2026.1 has no trust/statement_signers (trust comes from the newest verified release; give --signers FILE to name it)"
+expect_lines "missing trust file: one line" err 1
+
+# v2026.2 rotates gem-zonnedaal's key (the old one is removed: revoked) and
+# retires gem-kleinbeek's key with valid-before 2026-11-27
+run "$C" keygen --out "$T/keys/zonnedaal-2" --org gem-zonnedaal
+expect "keygen zonnedaal's new key" 0 out "gem-zonnedaal namespaces="
+cp "$T/out" "$T/zonnedaal-2.line"
+{
+    grep '^gem-kleinbeek ' "$T/signers" |
+        sed 's/^gem-kleinbeek namespaces="compliance-statement"/gem-kleinbeek namespaces="compliance-statement",valid-before="20261127"/'
+    cat "$T/zonnedaal-2.line"
+    grep -E '^(gem-oud|gem-leeg) ' "$T/signers"
+} >"$A/trust/statement_signers"
+"${G[@]}" -C "$A" commit -q -a -m "rotate and retire keys"
+"${G[@]}" -C "$A" -c user.signingkey="$T/keys/release.pub" \
+    tag -s v2026.2 -m $'Release 2026.2\n\nExpires: 2099-12-31'
+run "$C" sync --remote "$A" --cache "$K" --release-signers "$T/release_signers"
+expect "sync the later release" 0 out "current release: v2026.2"
+run "$C" report "$T/st/kleinbeek-new.json" "$T/st/kleinbeek-old.json" \
+    "$T/st/zonnedaal.json" --cache "$K" --at "$NOW" --format json --out "$T/later.json"
+expect "report after the later release: exit 1" 1 err "without a valid statement"
+cat >"$T/check_later.py" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+orgs = {o["id"]: o for o in r["organisations"]}
+# kleinbeek: the statement made after valid-before is refused, the one
+# made before still counts
+k = orgs["gem-kleinbeek"]
+assert k["status"] == "valid", k
+assert k["evaluated_at"] == "2026-06-01T09:00:00Z", k
+# zonnedaal: its only statement was signed with the removed key
+z = orgs["gem-zonnedaal"]
+assert z["status"] != "valid", z
+refused = [u["reason"] for u in r["unattributed"]] + [z.get("reason") or ""]
+assert any("none of the 1 signatures verifies with a trusted key" in x
+           for x in refused), refused
+print("later ok")
+PY
+run python3 "$T/check_later.py" "$T/later.json"
+expect "revoked key and retired key, from the newest release" 0 out "later ok"
+run "$C" report "$T/st/kleinbeek-new.json" --cache "$K" --at "$NOW"
+expect "report: a statement after valid-before is refused" 1 out \
+    "is not valid after 2026-11-27T00:00:00Z for principal 'gem-kleinbeek'"
+# --signers overrides the release: the old trust file still vouches
+run "$C" report "$T/st/kleinbeek-new.json" "$T/st/zonnedaal.json" \
+    --signers "$T/two_signers" --cache "$K" --at "$NOW"
+expect "report: --signers overrides the release's trust" 0 out \
+    "2 statements; organisations: 2 valid, 0 invalid, 0 expired, 0 missing"
 
 finish

@@ -340,8 +340,6 @@ printf '{"payload":"e30=","payloadType":"x","signatures":[]}' >"$T/nosig.json"
 run "$C" verify "$T/nosig.json" "${TRUST[@]}"
 expect "malformed envelope is malformed input" 2 err \
     "compliance: $T/nosig.json: /signatures: no signatures"
-run "$C" verify "$ST" --cache "$K" --at "$NOW"
-expect "verify needs statement signers" 2 err "compliance: verify: no statement signers: give --signers FILE"
 run "$C" verify "$ST" --signers "$T/signers" --cache "$T/nocache" --at "$NOW"
 expect "verify needs a synced cache" 2 err "compliance: $T/nocache: no synced baseline here (run 'compliance sync' first)"
 
@@ -353,5 +351,116 @@ run "$C" attest --declaration "$DECL" --key "$T/keys/muni" --out "$T/bad.json" -
 expect "attest on an unknown release" 2 err "compliance: --release: release 'v1999.1' is not in the cache"
 run "$C" attest --declaration "$DECL" --key "$T/keys/muni" --out "$ST" --cache "$K"
 expect "attest never overwrites without --force" 2 err "compliance: $ST: already exists (use --force to overwrite)"
+
+# --- trust from the cache's newest verified release (DESIGN §3.6) -------------
+# without --signers/--auditors the keys come from the release's trust files
+run "$C" verify "$ST" --cache "$K" --declaration "$DECL" --at "$NOW"
+expect "verify without --signers: trust from the release" 0 out "$ST: valid"
+expect "verify without --signers: the signer in its role" 0 out \
+    "✓ signer       signed by '$ORG' with key SHA256:"
+expect_lines "verify without --signers: nothing on stderr" err 0
+run "$C" verify "$S2" --cache "$K" --at "$NOW" --require-auditor
+expect "verify without --auditors: the release's trust/auditors" 0 out \
+    "✓ auditor      countersigned by auditor 'audit-bureau' with key SHA256:"
+refused_cache() { # NAME FILE STEP: REASON [verify options...]
+    local name=$1 file=$2 want=$3
+    shift 3
+    run "$C" verify "$file" --cache "$K" --at "$NOW" "$@"
+    expect "$name" 1 err "compliance: $file: invalid statement: $want"
+    expect_lines "$name: one line on stderr" err 1
+}
+refused_cache "trust from the release: key of another organisation" "$T/other.json" \
+    "signer: key $(ssh-keygen -lf "$T/keys/other.pub" | cut -d' ' -f2) is not registered for principal '$ORG'"
+S3=$T/countersigned-cache.json
+run "$C" countersign "$ST" --key "$T/keys/aud" --out "$S3" --cache "$K" --at "$NOW"
+expect "countersign without --signers/--auditors" 0 out \
+    "$S3: countersigned by auditor 'audit-bureau' with SHA256:"
+run "$C" countersign "$ST" --key "$T/keys/other" --out "$T/notaud2.json" --cache "$K" --at "$NOW"
+expect "countersign, trust from the release: only a registered auditor" 1 err \
+    "is not a registered auditor's: key SHA256:"
+[ ! -e "$T/notaud2.json" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: a refused countersign wrote a file"; }
+# --signers alone names the whole trust: no auditors unless --auditors
+run "$C" verify "$S2" --cache "$K" --signers "$T/signers" --at "$NOW" --require-auditor
+expect "--signers without --auditors trusts no auditor" 1 err \
+    "compliance: $S2: invalid statement: auditor: no signature by a registered auditor, and one is required"
+
+# a release without trust files: one clear refusal, --signers still works
+A3=$T/assoc-notrust
+"${G[@]}" init -q "$A3"
+cp -R "$B/." "$A3/"
+"${G[@]}" -C "$A3" add -A
+"${G[@]}" -C "$A3" commit -q -m "baseline without trust files"
+"${G[@]}" -C "$A3" -c user.signingkey="$T/keys/release.pub" \
+    tag -s v2026.1 -m $'Release 2026.1\n\nExpires: 2099-12-31'
+K3=$T/cache-notrust
+run "$C" sync --remote "$A3" --cache "$K3" --release-signers "$T/release_signers"
+expect "sync a release without trust files" 0 out "current release: v2026.1"
+run "$C" verify "$ST" --cache "$K3" --at "$NOW"
+expect "verify: the release has no trust/statement_signers" 2 err \
+    "compliance: $K3: release v2026.1 has no trust/statement_signers (trust comes from the newest verified release; give --signers FILE to name it)"
+expect_lines "missing trust file: one line" err 1
+run "$C" verify "$ST" --cache "$K3" --at "$NOW" --signers "$T/signers"
+expect "--signers overrides the release (then the release step decides)" 1 err \
+    "compliance: $ST: invalid statement: release: "
+run "$C" countersign "$ST" --key "$T/keys/aud" --out "$T/x3.json" --cache "$K3" --at "$NOW"
+expect "countersign: the release has no trust/statement_signers" 2 err \
+    "compliance: $K3: release v2026.1 has no trust/statement_signers"
+mkdir "$A3/trust"
+cat "$T/muni.line" >"$A3/trust/statement_signers"
+"${G[@]}" -C "$A3" add -A
+"${G[@]}" -C "$A3" commit -q -m "statement signers only"
+"${G[@]}" -C "$A3" -c user.signingkey="$T/keys/release.pub" \
+    tag -s v2026.2 -m $'Release 2026.2\n\nExpires: 2099-12-31'
+run "$C" sync --remote "$A3" --cache "$K3" --release-signers "$T/release_signers"
+expect "sync a release with statement signers only" 0 out "current release: v2026.2"
+run "$C" verify "$ST" --cache "$K3" --at "$NOW"
+expect "verify: the release has no trust/auditors" 2 err \
+    "compliance: $K3: release v2026.2 has no trust/auditors (trust comes from the newest verified release; give --auditors FILE to name it)"
+
+# revocation and retirement: release v2026.2 removes the municipality's
+# key and bounds the encrypted key with valid-before; trust comes from the
+# newest verified release, not from the release a statement names
+run "$C" attest --declaration "$DECL" --key "$T/keys/enc" --out "$T/enc-before.json" \
+    --cache "$K" --at 2026-11-26T09:00:00Z --passphrase-env LCMP_TEST_PASS
+expect "attest with the key to retire, before its end" 0 out "statement of Gemeente Kleinbeek"
+run "$C" verify "$T/enc-before.json" --cache "$K" --at "$NOW"
+expect "before the later release: the early statement is valid" 0 out "valid"
+sed "s/^$ORG namespaces=\"compliance-statement\"/$ORG namespaces=\"compliance-statement\",valid-before=\"20261127\"/" \
+    "$T/enc.line" >"$T/enc-bounded.line"
+cat "$T/enc-bounded.line" "$T/other.line" "$T/retired.line" >"$A/trust/statement_signers"
+run grep -c -F "$(cut -d' ' -f4 "$T/muni.line")" "$A/trust/statement_signers"
+expect "the later release no longer lists the municipality's key" 1 out "0"
+"${G[@]}" -C "$A" commit -q -a -m "revoke a key, retire another"
+"${G[@]}" -C "$A" -c user.signingkey="$T/keys/release.pub" \
+    tag -s v2026.2 -m $'Release 2026.2\n\nExpires: 2099-12-31'
+run "$C" sync --remote "$A" --cache "$K" --release-signers "$T/release_signers"
+expect "sync the later release" 0 out "current release: v2026.2"
+ENC_FP=$(ssh-keygen -lf "$T/keys/enc.pub" | cut -d' ' -f2)
+refused_cache "a key removed by a later release is revoked" "$ST" \
+    "signature: none of the 1 signatures verifies with a trusted key"
+refused_cache "revoked even with the declaration" "$ST" \
+    "signature: none of the 1 signatures verifies with a trusted key" --declaration "$DECL"
+run "$C" verify "$S2" --cache "$K" --at "$NOW"
+expect "a countersignature does not save a revoked key" 1 err \
+    "compliance: $S2: invalid statement: signer: "
+run "$C" verify "$T/enc-before.json" --cache "$K" --at "$NOW"
+expect "a retired key still vouches for a statement made before valid-before" 0 out \
+    "✓ signer       signed by '$ORG' with key $ENC_FP"
+refused_cache "a retired key does not vouch for a statement made after valid-before" "$T/enc.json" \
+    "signer: key $ENC_FP is not valid after 2026-11-27T00:00:00Z for principal '$ORG'"
+run "$C" countersign "$ST" --key "$T/keys/aud" --out "$T/revoked-cs.json" --cache "$K" --at "$NOW"
+expect "countersign refuses a statement by a revoked key" 1 err \
+    "compliance: $ST: invalid statement: signature: none of the 1 signatures verifies with a trusted key"
+[ ! -e "$T/revoked-cs.json" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: countersign wrote a revoked statement"; }
+# the old trust file, named explicitly, overrides the cache
+run "$C" verify "$ST" --cache "$K" --signers "$T/signers" --at "$NOW"
+expect "--signers overrides the release's trust files" 0 out "$ST: valid"
+# two statements: diff verifies both with the release's trust
+run "$C" diff "$ST" "$T/enc-before.json" --cache "$K" --at "$NOW"
+expect "diff of two statements: the revoked one is refused" 2 err \
+    "compliance: $ST: invalid statement: signature: none of the 1 signatures verifies with a trusted key"
+run "$C" diff "$ST" "$T/enc-before.json" --cache "$K" --signers "$T/signers" --at "$NOW"
+expect "diff of two statements with --signers" 0 out \
+    "Gemeente Kleinbeek ($ORG): score 21% -> 21% (+0), 0 improved, 0 regressed, 34 unchanged"
 
 finish
