@@ -21,5 +21,6 @@
 #include "libcompliance/oscal.h"
 #include "libcompliance/diff.h"
 #include "libcompliance/report.h"
+#include "libcompliance/publish.h"
 
 #endif

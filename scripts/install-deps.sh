@@ -19,6 +19,7 @@ packages=(
     clang clang-format
     nginx fcgiwrap openssh-server # e2e transports: https:// and ssh:// servers
     python3 # e2e tests and the demo take JSON and DSSE envelopes apart
+    chromium # e2e report_html: the HTML report rendered headless
 )
 # clang's runtime: libclang-rt-14-dev on Debian 12, libclang-rt-dev (the
 # default clang's) elsewhere; only the fuzz run needs it.

@@ -200,6 +200,7 @@ int cmd_verify(cli_ctx *ctx, int argc, char **argv);
 int cmd_countersign(cli_ctx *ctx, int argc, char **argv);
 int cmd_diff(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
+int cmd_publish(cli_ctx *ctx, int argc, char **argv);
 /* The impact of release NEW over OLD on a declaration, printed after a sync
  * (tools/cmd_diff.c); 0 or an exit code after a message. */
 int diff_sync_impact(const cli_ctx *ctx, const char *cache_dir,

@@ -32,11 +32,13 @@ static const struct {
     {"countersign", cmd_countersign},
     {"diff", cmd_diff},
     {"report", cmd_report},
+    {"publish", cmd_publish},
 };
 
-/* Commands of the contract (DESIGN.md §4) that this version lacks. */
+/* Commands of the contract (DESIGN.md §4) that this version lacks
+ * (NULL-terminated; none at the moment). */
 static const char *const planned[] = {
-    "publish",
+    NULL,
 };
 
 static const char usage[] =
@@ -53,6 +55,7 @@ static const char usage[] =
     "  verify S                 verify a signed statement\n"
     "  countersign S            add an auditor's signature to a statement\n"
     "  diff OLD NEW             what changed between two releases or statements\n"
+    "  publish S --remote URL   push a verified statement to a statements repo\n"
     "  help [COMMAND]           show help for a command\n"
     "\n"
     "global options:\n"
@@ -91,7 +94,7 @@ static bool is_planned(const char *name)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(planned) / sizeof(planned[0]); i++) {
+    for (i = 0; planned[i] != NULL; i++) {
         if (strcmp(planned[i], name) == 0) {
             return true;
         }

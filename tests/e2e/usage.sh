@@ -15,8 +15,8 @@ expect "unknown command" 2 err "compliance: 'frobnicate' is not a compliance com
 expect "unknown command prints usage" 2 err "usage: compliance [--config FILE]"
 
 run "$C" publish
-expect "planned command" 2 err "'publish' is not available in this version yet"
-expect_lines "planned command: one line" err 1
+expect "publish without a statement" 2 err "compliance: publish: missing the statement S"
+expect_lines "publish without a statement: one line" err 1
 
 run "$C" --bogus validate
 expect "unknown global option" 2 err "unknown option '--bogus'"

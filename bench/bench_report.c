@@ -1,0 +1,498 @@
+/*
+ * bench_report: the report performance target of issue 7, as ratios
+ * measured in one run.
+ *
+ * Two synthetic sectors (sector.h) of 1,000 municipalities are generated
+ * into a temporary directory, each municipality with its own Ed25519 key:
+ * one with 1 signed statement per municipality (1,000 statements), one
+ * with 10 statements per municipality evaluated a day apart (10,000
+ * statements; the report keeps the latest per organisation). 10,000
+ * municipalities with one statement each cannot be used: the keyring's
+ * allowed_signers file is capped at 1 MiB (about 8,000 keys). Then, per
+ * size, in three rounds
+ * that each measure both sides so that they share the machine's noise:
+ *   raw:    EVP_DigestVerify (Ed25519) of a message as long as a statement
+ *           on every online CPU for one second: the OpenSSL floor;
+ *   report: a fresh worker process (this program re-executed) loads the
+ *           keyring, runs `compliance report`'s library path
+ *           (lcmp_report_add_dir over statements/, lcmp_report_finish) on
+ *           one thread per CPU and reports statements per second (the
+ *           keyring and baseline load is timed and printed apart) and its
+ *           peak memory (VmHWM from /proc/self/status).
+ * The median ratio report/raw per size is printed and must be at least
+ * 0.80; peak memory is printed for both sizes with their ratio (target:
+ * flat in N, the number of statements; printed, not enforced).
+ *
+ * Usage: bench_report [--orgs N] [--small K] [--large K] [--keep DIR]
+ *        (N municipalities with K statements each; defaults 1000, 1, 10)
+ * Exit status: 0 when both ratios meet the target, 1 when one misses,
+ * 2 on an error.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "sector.h"
+#include "util.h"
+
+#define TARGET_RATIO 0.80
+#define ROUNDS       3
+#define MAX_THREADS  64
+#define RAW_SECONDS  1.0
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long vm_hwm_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+
+    if (f == NULL) {
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            kb = strtol(line + 6, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return kb;
+}
+
+static int threads_online(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+/* --- the worker: one report in a fresh process -------------------------- */
+
+static int worker(const char *dir, const char *src)
+{
+    lcmp_report_options opts = LCMP_REPORT_OPTIONS_INIT;
+    lcmp_keyring *keyring = NULL;
+    lcmp_baseline *baseline = NULL;
+    lcmp_report *report = NULL;
+    lcmp_buf signers = LCMP_BUF_INIT;
+    char path[4096], line[512];
+    size_t i, valid = 0;
+    lcmp_error err;
+    double t0, t1, tk;
+
+    lcmp_error_clear(&err);
+    tk = now_s();
+    snprintf(path, sizeof(path), "%s/statement_signers", dir);
+    if (lcmp__file_read(&signers, path, 1 << 26, &err) != 0 ||
+        lcmp_keyring_load(&keyring,
+                          (const uint8_t *)signers.ptr,
+                          signers.size,
+                          path,
+                          NULL,
+                          0,
+                          NULL,
+                          &err) != 0)
+    {
+        goto fail;
+    }
+    snprintf(path, sizeof(path), "%s/baselines/municipal", src);
+    if (lcmp_baseline_load_dir(&baseline, path, NULL, &err) != 0) {
+        goto fail;
+    }
+    opts.keyring = keyring;
+    opts.release = sector_release;
+    opts.baseline = baseline;
+    opts.at = SECTOR_AT + 86400;
+    opts.threads = 0;
+    snprintf(path, sizeof(path), "%s/statements", dir);
+    t0 = now_s();
+    tk = t0 - tk;
+    if (lcmp_report_new(&report, &opts, &err) != 0 ||
+        lcmp_report_add_dir(report, path, &err) != 0 ||
+        lcmp_report_finish(report, &err) != 0)
+    {
+        goto fail;
+    }
+    t1 = now_s();
+    for (i = 0; i < lcmp_report_org_count(report); i++) {
+        if (lcmp_report_org_at(report, i)->status == LCMP_ORG_VALID) {
+            valid++;
+        }
+    }
+    printf("%zu %zu %.6f %.6f %ld\n",
+           lcmp_report_statement_count(report),
+           valid,
+           t1 - t0,
+           tk,
+           vm_hwm_kb());
+    lcmp_report_free(report);
+    lcmp_baseline_free(baseline);
+    lcmp_keyring_free(keyring);
+    lcmp_buf_dispose(&signers);
+    return 0;
+fail:
+    lcmp_error_format(line, sizeof(line), &err);
+    fprintf(stderr, "bench_report: worker: %s\n", line);
+    return 2;
+}
+
+typedef struct run_result {
+    size_t statements, valid;
+    double seconds;      /* report: new, add_dir, finish */
+    double load_seconds; /* keyring and baseline */
+    long hwm_kb;
+} run_result;
+
+/* Run the worker on `dir` in a fresh process (this program, exec'd). */
+static int run_worker(run_result *out, const char *dir, const char *src)
+{
+    int fds[2], status;
+    pid_t pid;
+    char buf[256];
+    ssize_t got;
+    size_t used = 0;
+
+    if (pipe(fds) != 0) {
+        return -1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        char *args[] = {
+            "bench_report", "--worker", (char *)dir, (char *)src, NULL};
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv("/proc/self/exe", args);
+        _exit(127);
+    }
+    close(fds[1]);
+    while (used < sizeof(buf) - 1 &&
+           (got = read(fds[0], buf + used, sizeof(buf) - 1 - used)) != 0)
+    {
+        if (got < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        used += (size_t)got;
+    }
+    buf[used] = '\0';
+    close(fds[0]);
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0 ||
+        sscanf(buf,
+               "%zu %zu %lf %lf %ld",
+               &out->statements,
+               &out->valid,
+               &out->seconds,
+               &out->load_seconds,
+               &out->hwm_kb) != 5)
+    {
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the raw OpenSSL floor ------------------------------------------------ */
+
+typedef struct raw_job {
+    EVP_PKEY *pkey;
+    const unsigned char *msg, *sig;
+    size_t msglen, siglen;
+    unsigned long long ops;
+    int failed;
+} raw_job;
+
+static void *raw_worker(void *arg)
+{
+    raw_job *j = arg;
+    double end = now_s() + RAW_SECONDS;
+
+    while (now_s() < end) {
+        int k;
+        for (k = 0; k < 16; k++) {
+            EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+            int ok = ctx != NULL &&
+                     EVP_DigestVerifyInit_ex(
+                         ctx, NULL, NULL, NULL, NULL, j->pkey, NULL) == 1 &&
+                     EVP_DigestVerify(
+                         ctx, j->sig, j->siglen, j->msg, j->msglen) == 1;
+            EVP_MD_CTX_free(ctx);
+            if (!ok) {
+                j->failed = 1;
+                return NULL;
+            }
+            j->ops++;
+        }
+    }
+    return NULL;
+}
+
+/* Ed25519 verifications per second on `threads` threads. */
+static double raw_rate(EVP_PKEY *pkey,
+                       const unsigned char *msg,
+                       size_t msglen,
+                       const unsigned char *sig,
+                       size_t siglen,
+                       int threads)
+{
+    pthread_t tid[MAX_THREADS];
+    raw_job jobs[MAX_THREADS];
+    unsigned long long total = 0;
+    double start;
+    int i;
+
+    start = now_s();
+    for (i = 0; i < threads; i++) {
+        jobs[i].pkey = pkey;
+        jobs[i].msg = msg;
+        jobs[i].msglen = msglen;
+        jobs[i].sig = sig;
+        jobs[i].siglen = siglen;
+        jobs[i].ops = 0;
+        jobs[i].failed = 0;
+        if (pthread_create(&tid[i], NULL, raw_worker, &jobs[i]) != 0) {
+            fprintf(stderr, "bench_report: cannot start a thread\n");
+            exit(2);
+        }
+    }
+    for (i = 0; i < threads; i++) {
+        pthread_join(tid[i], NULL);
+        if (jobs[i].failed) {
+            fprintf(stderr, "bench_report: a raw verification failed\n");
+            exit(2);
+        }
+        total += jobs[i].ops;
+    }
+    return (double)total / (now_s() - start);
+}
+
+/* --- the driver ----------------------------------------------------------- */
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static size_t parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v == 0 || v > 1000000) {
+        fprintf(stderr, "bench_report: invalid size '%s'\n", s);
+        exit(2);
+    }
+    return (size_t)v;
+}
+
+int main(int argc, char **argv)
+{
+    const char *src = getenv("LCMP_SOURCE_DIR");
+    const char *keep = NULL;
+    size_t orgs = 1000, per_org[2] = {1, 10}, sizes[2];
+    char base[4096], dirs[2][4096 + 16], errbuf[512];
+    static unsigned char msg[65536];
+    unsigned char sig[64];
+    size_t siglen = sizeof(sig), msglen = 2048;
+    EVP_PKEY *pkey = NULL;
+    EVP_MD_CTX *ctx = NULL;
+    double ratio[2], hwm[2];
+    int threads = threads_online(), i, s, missed = 0;
+
+    if (src == NULL || src[0] == '\0') {
+        src = ".";
+    }
+    if (argc == 4 && strcmp(argv[1], "--worker") == 0) {
+        return worker(argv[2], argv[3]);
+    }
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--orgs") == 0 && i + 1 < argc) {
+            orgs = parse_size(argv[++i]);
+        } else if (strcmp(argv[i], "--small") == 0 && i + 1 < argc) {
+            per_org[0] = parse_size(argv[++i]);
+        } else if (strcmp(argv[i], "--large") == 0 && i + 1 < argc) {
+            per_org[1] = parse_size(argv[++i]);
+        } else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
+            keep = argv[++i];
+        } else {
+            fprintf(stderr,
+                    "usage: bench_report [--orgs N] [--small K] "
+                    "[--large K] [--keep DIR]\n");
+            return 2;
+        }
+    }
+
+    if (keep != NULL) {
+        snprintf(base, sizeof(base), "%s", keep);
+        if (mkdir(base, 0755) != 0 && errno != EEXIST) {
+            fprintf(stderr, "bench_report: %s: %s\n", base, strerror(errno));
+            return 2;
+        }
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(base,
+                 sizeof(base),
+                 "%s/bench_report.XXXXXX",
+                 tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+        if (mkdtemp(base) == NULL) {
+            fprintf(stderr, "bench_report: mkdtemp: %s\n", strerror(errno));
+            return 2;
+        }
+    }
+
+    sizes[0] = orgs * per_org[0];
+    sizes[1] = orgs * per_org[1];
+    for (s = 0; s < 2; s++) {
+        double t0 = now_s();
+        struct stat st;
+        snprintf(dirs[s], sizeof(dirs[s]), "%s/n%zu", base, sizes[s]);
+        if (mkdir(dirs[s], 0755) != 0 ||
+            sector_generate(
+                dirs[s], src, orgs, per_org[s], errbuf, sizeof(errbuf)) != 0)
+        {
+            fprintf(
+                stderr, "bench_report: generate %zu: %s\n", sizes[s], errbuf);
+            missed = 2;
+            goto done;
+        }
+        printf("generated %zu municipalities with %zu signed statement%s "
+               "each (%zu statements) in %.1f s\n",
+               orgs,
+               per_org[s],
+               per_org[s] == 1 ? "" : "s",
+               sizes[s],
+               now_s() - t0);
+        if (s == 0) {
+            char p[sizeof(dirs[0]) + 128];
+            snprintf(p,
+                     sizeof(p),
+                     "%s/statements/gem-00001/%s.json",
+                     dirs[0],
+                     SECTOR_RELEASE);
+            if (stat(p, &st) == 0 && st.st_size > 0 &&
+                (size_t)st.st_size < sizeof(msg)) {
+                msglen = (size_t)st.st_size;
+            }
+        }
+    }
+
+    /* the raw floor: an Ed25519 key and a message as long as a statement */
+    if (RAND_bytes(msg, (int)msglen) != 1 ||
+        (pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL ||
+        (ctx = EVP_MD_CTX_new()) == NULL ||
+        EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, pkey, NULL) != 1 ||
+        EVP_DigestSign(ctx, sig, &siglen, msg, msglen) != 1)
+    {
+        fprintf(stderr, "bench_report: cannot prepare the raw signature\n");
+        missed = 2;
+        goto done;
+    }
+
+    printf("threads: %d; raw message: %zu bytes; target ratio >= %.2f\n",
+           threads,
+           msglen,
+           TARGET_RATIO);
+    for (s = 0; s < 2; s++) {
+        double ratios[ROUNDS], raws[ROUNDS], reps[ROUNDS], load = 0;
+        long hwm_max = 0;
+        int r;
+        for (r = 0; r < ROUNDS; r++) {
+            run_result rr;
+            raws[r] = raw_rate(pkey, msg, msglen, sig, siglen, threads);
+            if (run_worker(&rr, dirs[s], src) != 0) {
+                fprintf(stderr, "bench_report: the report worker failed\n");
+                missed = 2;
+                goto done;
+            }
+            if (rr.statements != sizes[s] || rr.valid != orgs) {
+                fprintf(stderr,
+                        "bench_report: %zu statements, %zu valid (want "
+                        "%zu)\n",
+                        rr.statements,
+                        rr.valid,
+                        sizes[s]);
+                fprintf(stderr, "bench_report: want %zu valid\n", orgs);
+                missed = 2;
+                goto done;
+            }
+            reps[r] = (double)rr.statements / rr.seconds;
+            ratios[r] = reps[r] / raws[r];
+            load += rr.load_seconds / ROUNDS;
+            if (rr.hwm_kb > hwm_max) {
+                hwm_max = rr.hwm_kb;
+            }
+        }
+        qsort(ratios, ROUNDS, sizeof(double), by_value);
+        qsort(raws, ROUNDS, sizeof(double), by_value);
+        qsort(reps, ROUNDS, sizeof(double), by_value);
+        ratio[s] = ratios[ROUNDS / 2];
+        hwm[s] = (double)hwm_max;
+        printf("report %6zu statements: %9.0f statements/s, raw Ed25519 "
+               "verify %9.0f/s, ratio %.2f (median of %d) %s; peak memory "
+               "%.1f MiB; keyring and baseline load %.2f s\n",
+               sizes[s],
+               reps[ROUNDS / 2],
+               raws[ROUNDS / 2],
+               ratio[s],
+               ROUNDS,
+               ratio[s] >= TARGET_RATIO ? "ok" : "MISSED",
+               hwm[s] / 1024.0,
+               load);
+        if (ratio[s] < TARGET_RATIO) {
+            missed = 1;
+        }
+    }
+    printf("peak memory %zu -> %zu statements: %.1f -> %.1f MiB, ratio "
+           "%.2f (target: flat in the number of statements)\n",
+           sizes[0],
+           sizes[1],
+           hwm[0] / 1024.0,
+           hwm[1] / 1024.0,
+           hwm[0] > 0 ? hwm[1] / hwm[0] : 0.0);
+
+done:
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pkey);
+    if (keep == NULL) {
+        nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    return missed;
+}
