@@ -529,16 +529,13 @@ static int state_of(lcmp_state_t *out, const char *name)
 
 /* The per-control results of a verified envelope, merged. */
 static int merge_valid(lcmp_report *r,
-                       const uint8_t *buf,
-                       size_t len,
+                       const lcmp__statement *st,
                        const char *source,
                        const lcmp_statement_info *info,
                        lcmp_error *err)
 {
     lcmp__rpt_entry e;
     lcmp__rpt_result *res = NULL;
-    lcmp__dsse *env = NULL;
-    lcmp__statement *st = NULL;
     size_t i;
     int rc;
 
@@ -546,16 +543,6 @@ static int merge_valid(lcmp_report *r,
     e.source = source;
     e.info = info;
     e.status = LCMP_ORG_VALID;
-    /* the same bytes lcmp_verify() accepted: parsing cannot fail now */
-    rc = lcmp__dsse_parse(&env, buf, len, source, err);
-    if (rc < 0) {
-        goto done;
-    }
-    rc =
-        lcmp__statement_parse(&st, env->payload, env->payload_len, source, err);
-    if (rc < 0) {
-        goto done;
-    }
     res = calloc(st->nresults != 0 ? st->nresults : 1, sizeof(*res));
     if (res == NULL) {
         rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
@@ -580,8 +567,6 @@ static int merge_valid(lcmp_report *r,
 
 done:
     free(res);
-    lcmp__statement_free(st);
-    lcmp__dsse_free(env);
     return rc;
 }
 
@@ -635,9 +620,18 @@ static int add_one(lcmp_report *r,
     }
     info = lcmp_verification_statement(v);
     if (lcmp_verification_valid(v) && info != NULL) {
+        const lcmp__statement *st = lcmp__verification_parsed(v);
+
         rc = 0;
-        if (lcmp__report_wants(r, info, source)) {
-            rc = merge_valid(r, buf, len, source, info, err);
+        if (st == NULL) {
+            rc = lcmp__error_set(err,
+                                 LCMP_ERROR,
+                                 source,
+                                 NULL,
+                                 "verified statement without its results");
+        } else if (lcmp__report_wants(r, info, source)) {
+            /* the results of the bytes lcmp_verify() accepted */
+            rc = merge_valid(r, st, source, info, err);
         } else {
             /* counted, but superseded by a newer statement already merged */
             pthread_mutex_lock(&r->lock);
@@ -832,13 +826,48 @@ static bool ends_with_json(const char *name)
     return n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
-static int
-add_dir(lcmp_report *r, const char *dir, unsigned depth, lcmp_error *err)
+/*
+ * Statements found in a tree are verified in batches of up to BATCH
+ * files, gathered across directories: an organisation per directory with
+ * one statement each would otherwise give every batch a single file and
+ * leave all but one core idle. A batch bounds the memory the walk holds.
+ */
+#define BATCH 512
+
+typedef struct batch {
+    char *paths[BATCH];
+    size_t n;
+} batch;
+
+static int batch_flush(lcmp_report *r, batch *b, lcmp_error *err)
+{
+    size_t i;
+    int rc = lcmp_report_add_files(r, (const char *const *)b->paths, b->n, err);
+
+    for (i = 0; i < b->n; i++) {
+        free(b->paths[i]);
+    }
+    b->n = 0;
+    return rc;
+}
+
+/* Take ownership of `path` into the batch, verifying it when full. */
+static int batch_add(lcmp_report *r, batch *b, char *path, lcmp_error *err)
+{
+    b->paths[b->n++] = path;
+    return b->n == BATCH ? batch_flush(r, b, err) : 0;
+}
+
+static int add_dir(lcmp_report *r,
+                   batch *b,
+                   const char *dir,
+                   unsigned depth,
+                   lcmp_error *err)
 {
     DIR *d = NULL;
     struct dirent *de;
-    char **names = NULL, **files = NULL, **dirs = NULL;
-    size_t nnames = 0, anames = 0, nfiles = 0, ndirs = 0, i;
+    char **names = NULL;
+    size_t nnames = 0, anames = 0, i;
     int rc = LCMP_ERROR;
 
     if (depth > 8) {
@@ -879,26 +908,23 @@ add_dir(lcmp_report *r, const char *dir, unsigned depth, lcmp_error *err)
     if (nnames != 0) {
         qsort(names, nnames, sizeof(*names), cmp_str);
     }
-    files = calloc(nnames + 1, sizeof(*files));
-    dirs = calloc(nnames + 1, sizeof(*dirs));
-    if (files == NULL || dirs == NULL) {
-        rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
-        goto done;
-    }
-    for (i = 0; i < nnames; i++) {
+    /* a directory's own files first, then its subdirectories */
+    rc = 0;
+    for (i = 0; rc == 0 && i < nnames; i++) {
         struct stat sb;
-        if (lstat(names[i], &sb) != 0) {
-            continue;
-        }
-        if (S_ISDIR(sb.st_mode)) {
-            dirs[ndirs++] = names[i];
-        } else if (S_ISREG(sb.st_mode) && ends_with_json(names[i])) {
-            files[nfiles++] = names[i];
+        if (lstat(names[i], &sb) == 0 && S_ISREG(sb.st_mode) &&
+            ends_with_json(names[i]))
+        {
+            rc = batch_add(r, b, names[i], err);
+            names[i] = NULL;
         }
     }
-    rc = lcmp_report_add_files(r, (const char *const *)files, nfiles, err);
-    for (i = 0; rc == 0 && i < ndirs; i++) {
-        rc = add_dir(r, dirs[i], depth + 1, err);
+    for (i = 0; rc == 0 && i < nnames; i++) {
+        struct stat sb;
+        if (names[i] != NULL && lstat(names[i], &sb) == 0 &&
+            S_ISDIR(sb.st_mode)) {
+            rc = add_dir(r, b, names[i], depth + 1, err);
+        }
     }
 
 done:
@@ -909,18 +935,32 @@ done:
         free(names[i]);
     }
     free(names);
-    free(files);
-    free(dirs);
     return rc;
 }
 
 int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
 {
+    batch *b;
+    size_t i;
+    int rc;
+
     if (r == NULL || dir == NULL) {
         return lcmp__error_set(
             err, LCMP_EINVALID, NULL, NULL, "no report or directory given");
     }
-    return add_dir(r, dir, 0, err);
+    b = calloc(1, sizeof(*b));
+    if (b == NULL) {
+        return lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
+    }
+    rc = add_dir(r, b, dir, 0, err);
+    if (rc == 0) {
+        rc = batch_flush(r, b, err);
+    }
+    for (i = 0; i < b->n; i++) {
+        free(b->paths[i]);
+    }
+    free(b);
+    return rc;
 }
 
 /*

@@ -52,6 +52,11 @@ int lcmp__statement_parse(lcmp__statement **out,
 
 void lcmp__statement_free(lcmp__statement *st);
 
+/* The statement a verification parsed from the verified payload bytes
+ * (borrowed; NULL when verification did not get that far). Saves callers
+ * such as report and diff a second parse. */
+const lcmp__statement *lcmp__verification_parsed(const lcmp_verification *v);
+
 /* Whether `s` is a Git object id: 40 or 64 lowercase hex digits. */
 int lcmp__is_git_oid(const char *s);
 

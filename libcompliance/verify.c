@@ -182,6 +182,11 @@ struct lcmp_verification {
     char sig_reasons[LCMP__DSSE_MAX_SIGNATURES][REASON_MAX];
 };
 
+const lcmp__statement *lcmp__verification_parsed(const lcmp_verification *v)
+{
+    return v != NULL ? v->st : NULL;
+}
+
 /* Format one line of valid UTF-8 into `out` (through lcmp_error, which
  * scrubs control characters and cuts on a character boundary). */
 static void vformat(char out[REASON_MAX], const char *fmt, va_list ap)
