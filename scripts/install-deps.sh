@@ -17,6 +17,7 @@ packages=(
     git openssh-client openssl
     libgit2-dev libjansson-dev libssl-dev libcmocka-dev
     clang clang-format
+    valgrind # make test runs the unit tests of the parsers once under it
     nginx fcgiwrap openssh-server # e2e transports: https:// and ssh:// servers
     python3 # e2e tests and the demo take JSON and DSSE envelopes apart
     chromium # e2e report_html: the HTML report rendered headless
