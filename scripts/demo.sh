@@ -234,8 +234,6 @@ fi
 echo "(exit code $rc: refused)"
 echo "demo: statements: signed, verified with the declaration and with stock OpenSSH, countersigned by an auditor, an edited statement refused"
 
-printf '\ndemo: done: baseline valid, template written, 3 examples checked (%d with gaps), release v2026.2 signed, synced and checked, a rollback refused; output in %s/\n' \
-    "$gaps" "$OUT"
 
 # --- The sector-wide picture: a synthetic sector, verified and reported ---
 SECTOR=$OUT/sector
@@ -247,3 +245,6 @@ COMPLIANCE="$COMPLIANCE" scripts/gen_sector.sh "$SECTOR" 12 "$CACHE" v2026.2 "$A
 "$COMPLIANCE" report "$SECTOR/statements" --signers "$SECTOR/statement_signers" \
     --cache "$CACHE" --at "$AT" --format html --out "$OUT/report.html"
 echo "demo: sector report: $OUT/report.html (one self-contained page)"
+
+printf '\ndemo: done: baseline valid, template written, 3 examples checked (%d with gaps), release v2026.2 signed, synced and checked, a rollback refused, statements signed and verified, a sector report written; output in %s/\n' \
+    "$gaps" "$OUT"

@@ -55,6 +55,8 @@ static const char usage[] =
     "  verify S                 verify a signed statement\n"
     "  countersign S            add an auditor's signature to a statement\n"
     "  diff OLD NEW             what changed between two releases or statements\n"
+    "  oscal resolve PROFILE    resolve an OSCAL profile into a catalog\n"
+    "  report S...|DIR          the sector-wide picture from verified statements\n"
     "  publish S --remote URL   push a verified statement to a statements repo\n"
     "  help [COMMAND]           show help for a command\n"
     "\n"
