@@ -810,6 +810,110 @@ int lcmp_report_add_files(lcmp_report *r,
 }
 
 /*
+ * Buffers (e.g. blobs read from a Git tree): the same pool, but workers
+ * take the next buffer instead of the next path.
+ */
+
+typedef struct buf_pool {
+    lcmp_report *r;
+    const uint8_t *const *bufs;
+    const size_t *lens;
+    const char *const *sources;
+    size_t count;
+    size_t next;
+    int rc; /* first fatal error */
+    lcmp_error err;
+    pthread_mutex_t lock;
+} buf_pool;
+
+static void *buf_worker(void *arg)
+{
+    buf_pool *p = arg;
+    lcmp_error e;
+
+    for (;;) {
+        size_t i;
+        int rc;
+
+        pthread_mutex_lock(&p->lock);
+        if (p->rc < 0 || p->next >= p->count) {
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+        i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        lcmp_error_clear(&e);
+        rc = add_one(p->r, p->bufs[i], p->lens[i], p->sources[i], &e);
+        if (rc < 0) {
+            pthread_mutex_lock(&p->lock);
+            if (p->rc == 0) {
+                p->rc = rc;
+                p->err = e;
+            }
+            pthread_mutex_unlock(&p->lock);
+        }
+    }
+    return NULL;
+}
+
+int lcmp_report_add_buffers(lcmp_report *r,
+                            const uint8_t *const *bufs,
+                            const size_t *lens,
+                            const char *const *sources,
+                            size_t count,
+                            lcmp_error *err)
+{
+    pthread_t threads[MAX_THREADS];
+    unsigned int n, started = 0, i;
+    size_t k;
+    buf_pool p;
+
+    if (r == NULL ||
+        (count != 0 && (bufs == NULL || lens == NULL || sources == NULL)))
+    {
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no report or statements given");
+    }
+    for (k = 0; k < count; k++) {
+        if (bufs[k] == NULL || sources[k] == NULL) {
+            return lcmp__error_set(err,
+                                   LCMP_EINVALID,
+                                   NULL,
+                                   NULL,
+                                   "statement %zu has no bytes or source",
+                                   k);
+        }
+    }
+    memset(&p, 0, sizeof(p));
+    p.r = r;
+    p.bufs = bufs;
+    p.lens = lens;
+    p.sources = sources;
+    p.count = count;
+    lcmp_error_clear(&p.err);
+    if (pthread_mutex_init(&p.lock, NULL) != 0) {
+        return lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
+    }
+    n = thread_count(r, count);
+    for (i = 1; i < n; i++) {
+        if (pthread_create(&threads[started], NULL, buf_worker, &p) != 0) {
+            break; /* fewer threads: the work still gets done */
+        }
+        started++;
+    }
+    buf_worker(&p);
+    for (i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    pthread_mutex_destroy(&p.lock);
+    if (p.rc < 0 && err != NULL) {
+        *err = p.err;
+    }
+    return p.rc;
+}
+
+/*
  * Directories: one batch per directory, entries sorted, subdirectories
  * after the directory's own files.
  */

@@ -1,5 +1,6 @@
 /*
- * `compliance report S...|DIR`: verify many statements (on every CPU) and
+ * `compliance report S...|DIR|--repo URL`: verify many statements (on every
+ * CPU; files, directories and the main branch of a statements repository) and
  * print the sector-wide picture: per control and per family the share of
  * organisations compliant, excepted and not compliant, the baseline's
  * headline controls first, and the organisations whose statement is
@@ -21,16 +22,20 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: compliance report S...|DIR... [--signers FILE] [--cache DIR]\n"
-    "                         [--format text|json|csv|md|html]\n"
-    "                         [--out FILE] [--at TIME]\n"
+    "usage: compliance report [S...|DIR...] [--repo URL] [--signers FILE]\n"
+    "                         [--cache DIR] [--format text|json|csv|md|html]\n"
+    "                         [--out FILE] [--at TIME] [--max-bytes N]\n"
+    "                         [--ca-file FILE] [--ssh-key FILE]\n"
+    "                         [--ssh-user USER] [--host-key SHA256:...]\n"
     "\n"
     "Verify every statement S (and every *.json file under each directory\n"
-    "DIR, such as a statements repository's work tree), keep the latest\n"
-    "valid statement of each organisation and report, per control and per\n"
-    "family, the share compliant, excepted and not compliant (headline\n"
-    "controls first), and the organisations whose statement is missing,\n"
-    "invalid or expired.\n"
+    "DIR, such as a statements repository's work tree, and with --repo\n"
+    "every statements/**/*.json of the main branch of the statements\n"
+    "repository URL, read from Git objects without a checkout), keep the\n"
+    "latest valid statement of each organisation and report, per control\n"
+    "and per family, the share compliant, excepted and not compliant\n"
+    "(headline controls first), and the organisations whose statement is\n"
+    "missing, invalid or expired.\n"
     "\n"
     "options:\n"
     "  --signers FILE     the municipalities' statement keys instead of\n"
@@ -44,13 +49,36 @@ static const char usage[] =
     "  --out FILE         write the report to FILE (atomically) instead of\n"
     "                     stdout; an existing FILE is replaced\n"
     "  --at TIME          verify as of TIME (default: now)\n"
+    "  --repo URL         also report on the statements of the main branch\n"
+    "                     of the statements repository URL (local path,\n"
+    "                     file://, git://, https:// or ssh://), fetched into\n"
+    "                     <cache>/report.git; symbolic links, submodules\n"
+    "                     and blobs over 16 MiB there are listed as refused\n"
+    "  --max-bytes N      refuse transfers above N bytes (--repo)\n"
+    "  --ca-file FILE     https: trust only the CAs in FILE (--repo)\n"
+    "  --ssh-key FILE     ssh: authenticate with this private key (--repo)\n"
+    "  --ssh-user USER    ssh: user name when the URL has none (--repo)\n"
+    "  --host-key FP      ssh: the server's pinned host key fingerprint\n"
+    "                     (--repo)\n"
     "  -h, --help         print this help\n"
     "\n"
     "exit codes: 0 every expected organisation has a valid statement,\n"
     "1 some are missing, invalid or expired (the report is still written),\n"
     "2 usage error or missing/malformed input, 3 environment failure.\n";
 
-enum { OPT_SIGNERS = 1, OPT_CACHE, OPT_FORMAT, OPT_OUT, OPT_AT };
+enum {
+    OPT_SIGNERS = 1,
+    OPT_CACHE,
+    OPT_FORMAT,
+    OPT_OUT,
+    OPT_AT,
+    OPT_REPO,
+    OPT_MAX_BYTES,
+    OPT_CA_FILE,
+    OPT_SSH_KEY,
+    OPT_SSH_USER,
+    OPT_HOST_KEY
+};
 
 static const cli_option options[] = {
     {"signers", 0, true, OPT_SIGNERS},
@@ -58,6 +86,12 @@ static const cli_option options[] = {
     {"format", 0, true, OPT_FORMAT},
     {"out", 'o', true, OPT_OUT},
     {"at", 0, true, OPT_AT},
+    {"repo", 0, true, OPT_REPO},
+    {"max-bytes", 0, true, OPT_MAX_BYTES},
+    {"ca-file", 0, true, OPT_CA_FILE},
+    {"ssh-key", 0, true, OPT_SSH_KEY},
+    {"ssh-user", 0, true, OPT_SSH_USER},
+    {"host-key", 0, true, OPT_HOST_KEY},
     {NULL, 0, false, 0},
 };
 
@@ -134,6 +168,31 @@ static int parse_principals(principals *p, char *text)
     return 0;
 }
 
+/* A positive decimal number of bytes, or 0. */
+static uint64_t parse_bytes(const char *s)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (s == NULL || s[0] == '\0' || strlen(s) > 19) {
+        return 0;
+    }
+    for (i = 0; s[i] != '\0'; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    return v;
+}
+
+static bool is_ssh_url(const char *url)
+{
+    return strncmp(url, "ssh://", 6) == 0 ||
+           (strstr(url, "://") == NULL && strchr(url, ':') != NULL &&
+            url[0] != '/' && url[0] != '.');
+}
+
 /*
  * trust/statement_signers of the cache's current (newest verified)
  * release, as a malloc'd NUL-terminated text; `source` names it. 0 or an
@@ -203,6 +262,9 @@ done:
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
 {
     lcmp_report_options ro = LCMP_REPORT_OPTIONS_INIT;
+    lcmp_report_repo_options rro = LCMP_REPORT_REPO_OPTIONS_INIT;
+    const char *repo = NULL, *max_text = NULL;
+    char *work_dir = NULL;
     const char *signers = NULL, *cache_dir = NULL, *out = NULL;
     const char *at_text = NULL, *value;
     lcmp_report_format_t format = LCMP_REPORT_TEXT;
@@ -251,6 +313,28 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         case OPT_AT:
             at_text = value;
             break;
+        case OPT_REPO:
+            if (repo != NULL) {
+                cli_errorf("report: --repo given twice");
+                goto done;
+            }
+            repo = value;
+            break;
+        case OPT_MAX_BYTES:
+            max_text = value;
+            break;
+        case OPT_CA_FILE:
+            rro.ca_file = value;
+            break;
+        case OPT_SSH_KEY:
+            rro.ssh_key = value;
+            break;
+        case OPT_SSH_USER:
+            rro.ssh_user = value;
+            break;
+        case OPT_HOST_KEY:
+            rro.host_key = value;
+            break;
         case OPT_FORMAT:
             for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
                 if (strcmp(formats[i].name, value) == 0) {
@@ -276,9 +360,38 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     if (cache_dir == NULL) {
         cache_dir = cli_config(ctx, "cache");
     }
-    if (noperands == 0) {
+    if (noperands == 0 && repo == NULL) {
         cli_errorf("report: no statements given (see 'compliance report "
                    "--help')");
+        goto done;
+    }
+    if (repo == NULL &&
+        (max_text != NULL || rro.ca_file != NULL || rro.ssh_key != NULL ||
+         rro.ssh_user != NULL || rro.host_key != NULL))
+    {
+        cli_errorf("report: --max-bytes, --ca-file, --ssh-key, --ssh-user "
+                   "and --host-key need --repo URL");
+        goto done;
+    }
+    if (max_text != NULL && (rro.max_bytes = parse_bytes(max_text)) == 0) {
+        cli_errorf("report: --max-bytes: '%s' is not a positive number of "
+                   "bytes",
+                   max_text);
+        goto done;
+    }
+    if (repo != NULL && repo[0] == '\0') {
+        cli_errorf("report: --repo: empty URL");
+        goto done;
+    }
+    /* libssh2 (libgit2 1.5) reads $HOME/.ssh/known_hosts even with a
+     * pinned host key and fails without HOME; the library never sets it */
+    if (repo != NULL && is_ssh_url(repo) &&
+        (getenv("HOME") == NULL || getenv("HOME")[0] == '\0'))
+    {
+        cli_errorf("report: %s: HOME is not set: SSH needs it to read "
+                   "known_hosts",
+                   repo);
+        rc = CLI_EXIT_ENV;
         goto done;
     }
     if (at_text == NULL) {
@@ -374,6 +487,21 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
             rc = lcmp_report_add_dir(report, operands[i], &err);
         }
     }
+    if (rc == 0 && repo != NULL) {
+        /* a private bare repository in the cache, next to the releases */
+        const char *cdir =
+            cache_dir != NULL ? cache_dir : LCMP_SYNC_DEFAULT_CACHE;
+        size_t wlen = strlen(cdir) + sizeof("/" LCMP_REPORT_REPO_DIR);
+
+        work_dir = malloc(wlen);
+        if (work_dir == NULL) {
+            cli_errorf("report: out of memory");
+            rc = CLI_EXIT_ENV;
+            goto done;
+        }
+        snprintf(work_dir, wlen, "%s/%s", cdir, LCMP_REPORT_REPO_DIR);
+        rc = lcmp_report_add_repo(report, repo, work_dir, &rro, &err);
+    }
     if (rc == 0) {
         rc = lcmp_report_finish(report, &err);
     }
@@ -414,6 +542,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     }
 
 done:
+    free(work_dir);
     lcmp_buf_dispose(&doc);
     lcmp_report_free(report);
     lcmp_baseline_free(baseline);

@@ -109,6 +109,84 @@ LCMP_EXTERN int lcmp_report_add_files(lcmp_report *report,
 LCMP_EXTERN int
 lcmp_report_add_dir(lcmp_report *report, const char *dir, lcmp_error *err);
 
+/**
+ * Verify and add statements held in memory, on the report's threads, as
+ * lcmp_report_add() does for each. The buffers are only read and need to
+ * live only during the call.
+ *
+ * @param bufs the envelopes' bytes (`count` non-NULL pointers)
+ * @param lens their lengths
+ * @param sources their names in the report (non-NULL)
+ * @return 0, LCMP_EINVALID (a NULL argument), LCMP_ENOMEM, or an error
+ *         the release callback returned
+ */
+LCMP_EXTERN int lcmp_report_add_buffers(lcmp_report *report,
+                                        const uint8_t *const *bufs,
+                                        const size_t *lens,
+                                        const char *const *sources,
+                                        size_t count,
+                                        lcmp_error *err);
+
+/** The private repository's directory inside the cache directory that
+ *  `compliance report --repo` uses. */
+#define LCMP_REPORT_REPO_DIR "report.git"
+
+/** Options of lcmp_report_add_repo(): the network settings. */
+typedef struct lcmp_report_repo_options {
+    unsigned int version;
+    /** Cap on the bytes received; 0 means LCMP_SYNC_DEFAULT_MAX_BYTES. */
+    uint64_t max_bytes;
+    /** HTTPS: a PEM file of CA certificates to trust instead of the
+     *  system's, checked per remote. */
+    const char *ca_file;
+    /** SSH: private key file for authentication (mode 0600 or stricter). */
+    const char *ssh_key;
+    /** SSH: user name when the URL has none; NULL means "git". */
+    const char *ssh_user;
+    /** SSH: the remote's pinned host key fingerprint, "SHA256:<base64>". */
+    const char *host_key;
+} lcmp_report_repo_options;
+
+#define LCMP_REPORT_REPO_OPTIONS_VERSION 1
+#define LCMP_REPORT_REPO_OPTIONS_INIT                                 \
+    {                                                                 \
+        LCMP_REPORT_REPO_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL \
+    }
+
+/** Initialise repository options; LCMP_EINVALID for an unknown version. */
+LCMP_EXTERN int lcmp_report_repo_options_init(lcmp_report_repo_options *opts,
+                                              unsigned int version);
+
+/**
+ * Fetch the `main` branch of a statements repository and add every
+ * statement under its `statements/` tree.
+ *
+ * The branch is fetched into the private bare repository `work_dir`
+ * (created when missing) under a private reference; the commit read is
+ * the one the remote advertises for refs/heads/main, never a local ref.
+ * Files are read from tree objects (no checkout): every regular blob
+ * whose name ends in `.json`, at most 8 directories below `statements/`,
+ * is verified as "<repo:statements/ORG/RELEASE.json>" in batches on the
+ * report's threads. Symbolic links, submodules, blobs over 16 MiB, paths
+ * that are not plain names and directories nested deeper are not read:
+ * each is recorded as a refused statement with the reason. Other files
+ * (e.g. a README) are ignored. A repository without `statements/` adds
+ * nothing.
+ *
+ * @param url the statements repository: URL or local path
+ * @param work_dir the private bare repository (e.g. <cache>/report.git)
+ * @param opts network settings, or NULL for the defaults
+ * @return 0; LCMP_EINVALID (bad arguments, or `statements` is not a
+ *         directory); LCMP_ENOTFOUND (the remote has no main branch);
+ *         LCMP_ELIMIT (the byte cap); LCMP_EGIT (Git or network failure);
+ *         LCMP_ENOMEM; or an error the release callback returned
+ */
+LCMP_EXTERN int lcmp_report_add_repo(lcmp_report *report,
+                                     const char *url,
+                                     const char *work_dir,
+                                     const lcmp_report_repo_options *opts,
+                                     lcmp_error *err);
+
 /** What the report knows about an organisation. Values are stable. */
 typedef enum {
     LCMP_ORG_VALID = 0,   /**< a valid statement */
