@@ -203,8 +203,11 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv);
 int cmd_publish(cli_ctx *ctx, int argc, char **argv);
 /* The impact of release NEW over OLD on a declaration, printed after a sync
  * (tools/cmd_diff.c); 0 or an exit code after a message. */
-int diff_sync_impact(const cli_ctx *ctx, const char *cache_dir,
-                     const char *old_tag, const char *new_tag,
-                     const char *declaration, const char *profile);
+int diff_sync_impact(const cli_ctx *ctx,
+                     const char *cache_dir,
+                     const char *old_tag,
+                     const char *new_tag,
+                     const char *declaration,
+                     const char *profile);
 
 #endif

@@ -99,9 +99,12 @@ static const struct {
     const char *name;
     lcmp_report_format_t format;
 } formats[] = {
-    {"text", LCMP_REPORT_TEXT},    {"json", LCMP_REPORT_JSON},
-    {"csv", LCMP_REPORT_CSV},      {"md", LCMP_REPORT_MARKDOWN},
-    {"markdown", LCMP_REPORT_MARKDOWN}, {"html", LCMP_REPORT_HTML},
+    {"text", LCMP_REPORT_TEXT},
+    {"json", LCMP_REPORT_JSON},
+    {"csv", LCMP_REPORT_CSV},
+    {"md", LCMP_REPORT_MARKDOWN},
+    {"markdown", LCMP_REPORT_MARKDOWN},
+    {"html", LCMP_REPORT_HTML},
 };
 
 /* The principals of an allowed_signers text: the first field of every
@@ -536,7 +539,8 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         }
         cli_errorf("report: %zu organisation%s without a valid statement, "
                    "%zu statement%s refused without an organisation",
-                   bad, bad == 1 ? "" : "s",
+                   bad,
+                   bad == 1 ? "" : "s",
                    lcmp_report_unattributed_count(report),
                    lcmp_report_unattributed_count(report) == 1 ? "" : "s");
     }

@@ -148,8 +148,8 @@ typedef struct lcmp_report_repo_options {
 } lcmp_report_repo_options;
 
 #define LCMP_REPORT_REPO_OPTIONS_VERSION 1
-#define LCMP_REPORT_REPO_OPTIONS_INIT                                 \
-    {                                                                 \
+#define LCMP_REPORT_REPO_OPTIONS_INIT                               \
+    {                                                               \
         LCMP_REPORT_REPO_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL \
     }
 
