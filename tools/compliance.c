@@ -35,12 +35,6 @@ static const struct {
     {"publish", cmd_publish},
 };
 
-/* Commands of the contract (DESIGN.md §4) that this version lacks
- * (NULL-terminated; none at the moment). */
-static const char *const planned[] = {
-    NULL,
-};
-
 static const char usage[] =
     "usage: compliance [--config FILE] [-q|-v] <command> [options]\n"
     "\n"
@@ -95,24 +89,8 @@ static command_fn find_command(const char *name)
     return NULL;
 }
 
-static bool is_planned(const char *name)
-{
-    size_t i;
-
-    for (i = 0; planned[i] != NULL; i++) {
-        if (strcmp(planned[i], name) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static int unknown_command(const char *name)
 {
-    if (is_planned(name)) {
-        cli_errorf("'%s' is not available in this version yet", name);
-        return CLI_EXIT_USAGE;
-    }
     cli_errorf("'%s' is not a compliance command", name);
     fputs(usage, stderr);
     return CLI_EXIT_USAGE;
