@@ -914,8 +914,8 @@ int lcmp_report_add_buffers(lcmp_report *r,
 }
 
 /*
- * Directories: one batch per directory, entries sorted, subdirectories
- * after the directory's own files.
+ * Directories: entries sorted, a directory's own files before its
+ * subdirectories.
  */
 
 static int cmp_str(const void *a, const void *b)
@@ -1092,6 +1092,14 @@ static int cmp_row(const void *a, const void *b)
     return c != 0 ? c : strcmp(x->id, y->id);
 }
 
+static int cmp_refused(const void *a, const void *b)
+{
+    const lcmp__rpt_refused *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+
+    return c != 0 ? c : strcmp(x->reason, y->reason);
+}
+
 int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
 {
     const lcmp_baseline *b;
@@ -1104,6 +1112,11 @@ int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
     }
     b = r->opts.baseline;
     rows_free(r);
+    /* statements are verified in parallel, so refusals arrive in any
+     * order: sort them for the same output on every run */
+    if (r->nrefused > 1) {
+        qsort(r->refused, r->nrefused, sizeof(*r->refused), cmp_refused);
+    }
     if (r->norgs != 0) {
         qsort(r->orgs, r->norgs, sizeof(*r->orgs), cmp_org);
         if (index_rebuild(

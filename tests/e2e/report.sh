@@ -270,4 +270,17 @@ run "$C" report "$T/st/kleinbeek-new.json" "$T/st/zonnedaal.json" \
 expect "report: --signers overrides the release's trust" 0 out \
     "2 statements; organisations: 2 valid, 0 invalid, 0 expired, 0 missing"
 
+# refusals arrive from parallel workers in any order; the output is sorted
+mkdir -p "$T/junk"
+for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do
+    echo "{\"junk\": $i}" >"$T/junk/j$i.json"
+done
+run "$C" report "$T/junk" "${R[@]}" --format json
+cp "$T/out" "$T/junk.out"
+run python3 -c 'import json, sys
+u = [x["source"] for x in json.load(open(sys.argv[1]))["unattributed"]]
+assert len(u) == 20 and u == sorted(u), u
+print("sorted")' "$T/junk.out"
+expect "report: refused statements listed in a stable, sorted order" 0 out "sorted"
+
 finish
