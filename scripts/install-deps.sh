@@ -90,7 +90,21 @@ debian() {
     fi
 
     log "installing: ${missing[*]}"
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # nginx and openssh-server would start system daemons on ports 80 and
+    # 22 when installed; the tests run their own servers on free loopback
+    # ports, so keep the packages from starting anything (policy-rc.d, as
+    # in container images) unless the machine already has a policy.
+    local policy=/usr/sbin/policy-rc.d own_policy=0 rc=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null &&
+            "${sudo[@]}" chmod 755 "$policy" && own_policy=1
+    fi
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" || rc=$?
+    if [ "$own_policy" = 1 ]; then
+        "${sudo[@]}" rm -f "$policy"
+    fi
+    return "$rc"
 }
 
 elsewhere() {
