@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -344,6 +345,22 @@ const char *cli_color(const cli_ctx *ctx, cli_color_t c)
     default:
         return "";
     }
+}
+
+int cli_time_option(int64_t *out, const char *command, const char *text)
+{
+    if (text == NULL) {
+        *out = (int64_t)time(NULL);
+        return 0;
+    }
+    if (lcmp_time_parse(out, text, NULL) != 0) {
+        cli_errorf("%s: --at: invalid time '%s' (expected "
+                   "2026-11-27T09:00:00Z or 2026-11-27)",
+                   command,
+                   text);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
 }
 
 int cli_exit_code(int lcmp_code)

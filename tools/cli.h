@@ -126,6 +126,14 @@ typedef enum {
 const char *cli_color(const cli_ctx *ctx, cli_color_t c);
 
 /*
+ * The evaluation or verification time of a command: `text` (--at, RFC 3339
+ * or a date) or, when NULL, the clock, read here at the program's edge and
+ * never inside the library. Returns 0, or CLI_EXIT_USAGE after a one-line
+ * message naming `command`.
+ */
+int cli_time_option(int64_t *out, const char *command, const char *text);
+
+/*
  * Mapping library errors to exit codes: missing, malformed, inconsistent
  * or oversized input is a usage-class failure (2); a failed signature,
  * trust or freshness check is the answer "no" (1); everything else (I/O,

@@ -23,7 +23,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage[] =
     "usage: compliance check --declaration F [--baseline DIR | --release TAG]\n"
@@ -170,12 +169,7 @@ static int parse(args *a, cli_ctx *ctx, int argc, char **argv)
                    "--help')");
         return CLI_EXIT_USAGE;
     }
-    if (a->at_text == NULL) {
-        a->at = (int64_t)time(NULL);
-    } else if (lcmp_time_parse(&a->at, a->at_text, NULL) != 0) {
-        cli_errorf("check: --at: invalid time '%s' (expected "
-                   "2026-11-27T09:00:00Z or 2026-11-27)",
-                   a->at_text);
+    if (cli_time_option(&a->at, "check", a->at_text) != 0) {
         return CLI_EXIT_USAGE;
     }
     return -1;

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 static const char usage[] =
     "usage: compliance countersign S --key KEY --out S2 [--declaration F]\n"
@@ -165,12 +164,7 @@ static int parse(args *a, cli_ctx *ctx, int argc, char **argv)
                    "--passphrase-prompt, not both");
         return CLI_EXIT_USAGE;
     }
-    if (a->at_text == NULL) {
-        a->at = (int64_t)time(NULL);
-    } else if (lcmp_time_parse(&a->at, a->at_text, NULL) != 0) {
-        cli_errorf("countersign: --at: invalid time '%s' (expected "
-                   "2026-11-27T09:00:00Z or 2026-11-27)",
-                   a->at_text);
+    if (cli_time_option(&a->at, "countersign", a->at_text) != 0) {
         return CLI_EXIT_USAGE;
     }
     return -1;

@@ -182,12 +182,7 @@ static int parse(args *a, cli_ctx *ctx, int argc, char **argv)
     if (a->cache == NULL) {
         a->cache = cli_config(ctx, "cache");
     }
-    if (a->at_text == NULL) {
-        a->at = (int64_t)time(NULL);
-    } else if (lcmp_time_parse(&a->at, a->at_text, NULL) != 0) {
-        cli_errorf("diff: --at: invalid time '%s' (expected "
-                   "2026-11-27T09:00:00Z or 2026-11-27)",
-                   a->at_text);
+    if (cli_time_option(&a->at, "diff", a->at_text) != 0) {
         return CLI_EXIT_USAGE;
     }
     return -1;

@@ -16,7 +16,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char usage[] =
     "usage: compliance publish S --remote URL [--cache DIR]\n"
@@ -260,12 +259,7 @@ int cmd_publish(cli_ctx *ctx, int argc, char **argv)
                    "repository)");
         return CLI_EXIT_USAGE;
     }
-    if (at_text == NULL) {
-        at = (int64_t)time(NULL);
-    } else if (lcmp_time_parse(&at, at_text, NULL) != 0) {
-        cli_errorf("publish: --at: invalid time '%s' (expected "
-                   "2026-11-27T09:00:00Z or 2026-11-27)",
-                   at_text);
+    if (cli_time_option(&at, "publish", at_text) != 0) {
         return CLI_EXIT_USAGE;
     }
 

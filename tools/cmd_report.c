@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 static const char usage[] =
     "usage: compliance report [S...|DIR...] [--repo URL] [--signers FILE]\n"
@@ -397,12 +396,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
         rc = CLI_EXIT_ENV;
         goto done;
     }
-    if (at_text == NULL) {
-        at = (int64_t)time(NULL);
-    } else if (lcmp_time_parse(&at, at_text, NULL) != 0) {
-        cli_errorf("report: --at: invalid time '%s' (expected "
-                   "2026-11-27T09:00:00Z or 2026-11-27)",
-                   at_text);
+    if (cli_time_option(&at, "report", at_text) != 0) {
         goto done;
     }
     for (i = 0; i < noperands; i++) {
