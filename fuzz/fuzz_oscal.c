@@ -19,12 +19,9 @@
 
 #include "oscal.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "memtree.h"
 
-typedef struct file {
-    const char *path;
-    const char *text;
-} file;
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define META(t)                                            \
     "\"metadata\":{\"title\":\"" t "\",\"last-modified\":" \
@@ -91,53 +88,6 @@ static const file tree[] = {
 
 #define NFILES (sizeof(tree) / sizeof(tree[0]))
 
-typedef struct input {
-    size_t replaced; /* index into tree */
-    const uint8_t *data;
-    size_t size;
-} input;
-
-static int mem_read(lcmp_buf *out,
-                    const char *path,
-                    size_t max_size,
-                    void *payload,
-                    lcmp_error *err)
-{
-    const input *in = payload;
-    const char *text = NULL;
-    size_t i, len = 0;
-
-    for (i = 0; i < NFILES; i++) {
-        if (strcmp(tree[i].path, path) == 0) {
-            text = i == in->replaced ? (const char *)in->data : tree[i].text;
-            len = i == in->replaced ? in->size : strlen(tree[i].text);
-            break;
-        }
-    }
-    if (text == NULL) {
-        return lcmp__error_set(err, LCMP_ENOTFOUND, path, NULL, "no such file");
-    }
-    if (len > max_size) {
-        return lcmp__error_set(err,
-                               LCMP_ELIMIT,
-                               path,
-                               NULL,
-                               "file is larger than %zu bytes",
-                               max_size);
-    }
-    lcmp__buf_clear(out);
-    if (lcmp__buf_put(out, text, len) < 0) {
-        return lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
-    }
-    return 0;
-}
-
-static void mem_source(char *out, size_t size, const char *path, void *payload)
-{
-    (void)payload;
-    snprintf(out, size, "mem/%s", path);
-}
-
 static void check_error(const lcmp_error *err)
 {
     if (err->code >= 0 || err->message[0] == '\0') {
@@ -199,6 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) {
         return 0;
     }
+    in.files = tree;
+    in.nfiles = NFILES;
     in.replaced = data[0] % NFILES;
     in.data = data + 1;
     in.size = size - 1;
