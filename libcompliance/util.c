@@ -612,20 +612,30 @@ int lcmp__file_read(lcmp_buf *out,
                     size_t max_size,
                     lcmp_error *err)
 {
-    FILE *f = NULL;
-    char chunk[65536];
-    size_t n;
-    int rc = LCMP_ERROR;
+    struct stat st;
+    size_t want;
+    int fd, rc = LCMP_ERROR;
 
     lcmp__buf_clear(out);
-    f = fopen(path, "rb");
-    if (f == NULL) {
+    do {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
         int code = errno == ENOENT ? LCMP_ENOTFOUND : LCMP_EIO;
         return lcmp__error_set(
             err, code, path, NULL, "cannot open: %s", strerror(errno));
     }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (out->size + n > max_size) {
+    /* A regular file's size sizes the buffer once; anything else (a pipe)
+     * grows it as it comes. One byte more than the limit tells "too large"
+     * from "exactly the limit". */
+    want = 4096;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
+        want = (uint64_t)st.st_size < max_size ? (size_t)st.st_size : max_size;
+    }
+    for (;;) {
+        ssize_t n;
+
+        if (out->size > max_size) {
             rc = lcmp__error_set(err,
                                  LCMP_ELIMIT,
                                  path,
@@ -634,23 +644,34 @@ int lcmp__file_read(lcmp_buf *out,
                                  max_size);
             goto done;
         }
-        if (lcmp__buf_put(out, chunk, n) < 0) {
+        if (out->size + 1 >= out->asize &&
+            lcmp__buf_grow(out, out->size + (want > 0 ? want : 1) + 1) < 0)
+        {
             rc = lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
             goto done;
         }
-    }
-    if (ferror(f)) {
-        rc = lcmp__error_set(
-            err, LCMP_EIO, path, NULL, "cannot read: %s", strerror(errno));
-        goto done;
-    }
-    if (out->ptr == NULL && lcmp__buf_grow(out, 1) < 0) {
-        rc = lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
-        goto done;
+        want = out->asize - out->size - 1;
+        if (want > max_size + 1 - out->size) {
+            want = max_size + 1 - out->size;
+        }
+        n = read(fd, out->ptr + out->size, want);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            rc = lcmp__error_set(
+                err, LCMP_EIO, path, NULL, "cannot read: %s", strerror(errno));
+            goto done;
+        }
+        if (n == 0) {
+            break;
+        }
+        out->size += (size_t)n;
+        out->ptr[out->size] = '\0';
     }
     rc = 0;
 done:
-    fclose(f);
+    close(fd);
     return rc;
 }
 

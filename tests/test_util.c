@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -764,6 +765,50 @@ static void test_util__file_read(void **state)
     lcmp_buf_dispose(&buf);
 }
 
+/* Fill a pipe with n bytes (less than its buffer) and close it: a file
+ * whose size is not known in advance. The path names its read end. */
+static int pipe_with(char path[64], size_t n)
+{
+    static char data[60000];
+    int fds[2];
+
+    assert_true(n <= sizeof(data));
+    memset(data, 'x', sizeof(data));
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], data, n), (ssize_t)n);
+    assert_int_equal(close(fds[1]), 0);
+    snprintf(path, 64, "/dev/fd/%d", fds[0]);
+    return fds[0];
+}
+
+static void test_util__file_read_unknown_size(void **state)
+{
+    lcmp_buf buf = LCMP_BUF_INIT;
+    lcmp_error err;
+    char path[64];
+    int fd;
+
+    (void)state;
+    lcmp_error_clear(&err);
+    fd = pipe_with(path, 60000);
+    assert_int_equal(lcmp__file_read(&buf, path, 60000, &err), 0);
+    assert_int_equal(buf.size, 60000);
+    assert_int_equal(strlen(buf.ptr), 60000);
+    close(fd);
+
+    fd = pipe_with(path, 60000);
+    assert_int_equal(lcmp__file_read(&buf, path, 59999, &err), LCMP_ELIMIT);
+    assert_non_null(strstr(err.message, "file is larger than 59999 bytes"));
+    close(fd);
+
+    fd = pipe_with(path, 0);
+    assert_int_equal(lcmp__file_read(&buf, path, 10, &err), 0);
+    assert_int_equal(buf.size, 0);
+    assert_string_equal(buf.ptr, "");
+    close(fd);
+    lcmp_buf_dispose(&buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -791,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_util__strdup_and_aprintf),
         cmocka_unit_test(test_util__hex_and_sha256_parse),
         cmocka_unit_test(test_util__file_read),
+        cmocka_unit_test(test_util__file_read_unknown_size),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
