@@ -12,8 +12,11 @@
  *  - quoted principals and empty pattern-list elements are refused.
  *
  * Invariants: a loaded lcmp_signers is immutable; every entry holds a key
- * that parsed (supported type, valid point or modulus); lookups are one
- * linear pass comparing key blobs.
+ * that parsed (supported type, valid point or modulus); lookups go
+ * through `by_key`, the entries ordered by key blob and then by line, so
+ * a key finds its entries by binary search in the order the file lists
+ * them (a report checks thousands of statements against thousands of
+ * keys).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,7 @@ typedef struct signer {
 
 struct lcmp_signers {
     signer *entries;
+    const signer **by_key; /* entries by (key blob, position) */
     size_t count;
     char *source;
 };
@@ -138,6 +142,7 @@ void lcmp_signers_free(lcmp_signers *signers)
         signer_dispose(&signers->entries[i]);
     }
     free(signers->entries);
+    free((void *)signers->by_key);
     free(signers->source);
     free(signers);
 }
@@ -642,6 +647,44 @@ static int check_text(const char *s,
     return 0;
 }
 
+/* Key blobs ordered by length, then bytes. */
+static int cmp_key(const lcmp__sshkey *a, const lcmp__sshkey *b)
+{
+    if (a->bloblen != b->bloblen) {
+        return a->bloblen < b->bloblen ? -1 : 1;
+    }
+    return memcmp(a->blob, b->blob, a->bloblen);
+}
+
+static int cmp_by_key(const void *x, const void *y)
+{
+    const signer *a = *(const signer *const *)x, *b = *(const signer *const *)y;
+    int c = cmp_key(a->key, b->key);
+
+    if (c != 0) {
+        return c;
+    }
+    return a < b ? -1 : a > b; /* the file's order among equal keys */
+}
+
+static int index_by_key(lcmp_signers *s)
+{
+    size_t i;
+
+    if (s->count == 0) {
+        return 0;
+    }
+    s->by_key = malloc(s->count * sizeof(*s->by_key));
+    if (s->by_key == NULL) {
+        return LCMP_ENOMEM;
+    }
+    for (i = 0; i < s->count; i++) {
+        s->by_key[i] = &s->entries[i];
+    }
+    qsort((void *)s->by_key, s->count, sizeof(*s->by_key), cmp_by_key);
+    return 0;
+}
+
 int lcmp_signers_load_buffer(lcmp_signers **out,
                              const uint8_t *buf,
                              size_t len,
@@ -735,6 +778,10 @@ int lcmp_signers_load_buffer(lcmp_signers **out,
         }
         p = nl != NULL ? nl + 1 : stop;
     }
+    if (index_by_key(s) < 0) {
+        rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
+        goto done;
+    }
     *out = s;
     s = NULL;
     rc = 0;
@@ -790,7 +837,7 @@ int lcmp__signers_find(const char **principal_out,
     const signer *best = NULL;
     int reached = 0;
     char fp[64], when[21];
-    size_t i;
+    size_t i, lo = 0, hi;
 
     if (principal_out == NULL || signers == NULL || key == NULL || ns == NULL) {
         return lcmp__error_set(err,
@@ -800,12 +847,22 @@ int lcmp__signers_find(const char **principal_out,
                                "no signers, key or namespace given");
     }
     *principal_out = NULL;
-    for (i = 0; i < signers->count; i++) {
-        const signer *e = &signers->entries[i];
+    /* the first entry whose key is not below `key` */
+    hi = signers->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_key(signers->by_key[mid]->key, key) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (i = lo; i < signers->count; i++) {
+        const signer *e = signers->by_key[i];
         int stage = REACHED_KEY;
 
-        if (!lcmp__sshkey_equal(e->key, key)) {
-            continue;
+        if (cmp_key(e->key, key) != 0) {
+            break; /* past the entries of this key */
         }
         if (principal == NULL || match_list(principal, e->principals) == 1) {
             stage = REACHED_PRINCIPAL;

@@ -50,7 +50,8 @@ typedef struct ring_key {
 
 typedef struct key_set {
     lcmp_signers *signers;
-    ring_key *keys; /* the keys of `signers` that can sign statements */
+    ring_key *keys; /* the keys of `signers` that can sign statements,
+                       ordered by fingerprint for lookups by keyid */
     size_t nkeys;
 } key_set;
 
@@ -74,6 +75,11 @@ void lcmp_keyring_free(lcmp_keyring *keyring)
     key_set_dispose(&keyring->signers);
     key_set_dispose(&keyring->auditors);
     free(keyring);
+}
+
+static int cmp_ring_key(const void *a, const void *b)
+{
+    return strcmp(((const ring_key *)a)->fp, ((const ring_key *)b)->fp);
 }
 
 /* The statement-capable keys (Ed25519, ECDSA P-256) of an allowed_signers
@@ -111,6 +117,7 @@ static int key_set_load(key_set *ks,
         lcmp__sshkey_fingerprint(ks->keys[ks->nkeys].fp, key);
         ks->nkeys++;
     }
+    qsort(ks->keys, ks->nkeys, sizeof(*ks->keys), cmp_ring_key);
     return 0;
 }
 
@@ -347,19 +354,24 @@ static int find_verifying_key(const ring_key **out,
                               const lcmp__dsse_sig *sig,
                               const lcmp_buf *pae)
 {
-    size_t i, n = strlen(sig->keyid);
+    size_t i = 0, lo = 0, hi = ks->nkeys;
     int rc;
 
-    for (i = 0; i < ks->nkeys; i++) {
-        /* a keyid names one fingerprint; they all start "SHA256:", so
-         * the last character rejects most at once */
-        const char *fp = ks->keys[i].fp;
-
-        if (n > 0 &&
-            (n >= sizeof(ks->keys[i].fp) || fp[n] != '\0' ||
-             fp[n - 1] != sig->keyid[n - 1] || memcmp(fp, sig->keyid, n) != 0))
-        {
-            continue;
+    if (sig->keyid[0] != '\0') {
+        /* a keyid names one fingerprint: only keys with that one */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(ks->keys[mid].fp, sig->keyid) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        i = lo;
+    }
+    for (; i < ks->nkeys; i++) {
+        if (sig->keyid[0] != '\0' && strcmp(ks->keys[i].fp, sig->keyid) != 0) {
+            break;
         }
         rc = lcmp__sshkey_verify(ks->keys[i].key,
                                  sig->sig,

@@ -579,6 +579,48 @@ static void test_signers__most_specific_reason(void **state)
     lcmp_signers_free(s);
 }
 
+/* Lookups go through an index by key: keys listed out of order, each
+ * several times, still find their own entries in the file's order. */
+static void test_signers__many_keys_in_any_order(void **state)
+{
+    static const char *const names[] = {"rsa3072", "ed25519", "ecdsa"};
+    lcmp_signers *s = NULL;
+    char want[32];
+    const char *p;
+    lcmp_error err;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(load(&s,
+                          &err,
+                          "k0-first %s\n"
+                          "k1-first %s\n"
+                          "k2-first valid-before=\"20251231\" %s\n"
+                          "k0-second %s\n"
+                          "k2-second %s\n"
+                          "k1-second %s\n",
+                          pub(names[0]),
+                          pub(names[1]),
+                          pub(names[2]),
+                          pub(names[0]),
+                          pub(names[2]),
+                          pub(names[1])),
+                     0);
+    for (i = 0; i < 3; i++) {
+        snprintf(want, sizeof(want), "k%zu-second", i);
+        assert_int_equal(find(&p, &err, s, names[i], want, "git", T_2026), 0);
+        assert_string_equal(p, want);
+        /* no principal asked: the first entry that passes, in file order */
+        snprintf(want, sizeof(want), "k%zu-%s", i, i == 2 ? "second" : "first");
+        assert_int_equal(find(&p, &err, s, names[i], NULL, "git", T_2026), 0);
+        assert_string_equal(p, want);
+    }
+    /* a key sorted between the listed ones is still not found */
+    assert_int_equal(find(&p, &err, s, "ed25519b", NULL, "git", T_2026),
+                     LCMP_EVERIFY);
+    lcmp_signers_free(s);
+}
+
 static void test_signers__validity_bounds_inclusive_utc(void **state)
 {
     static const struct {
@@ -739,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_signers__limits),
         cmocka_unit_test(test_signers__find_reasons),
         cmocka_unit_test(test_signers__most_specific_reason),
+        cmocka_unit_test(test_signers__many_keys_in_any_order),
         cmocka_unit_test(test_signers__validity_bounds_inclusive_utc),
         cmocka_unit_test(test_signers__patterns),
         cmocka_unit_test(test_signers__load_file),
