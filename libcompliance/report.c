@@ -13,6 +13,9 @@
  * and per control, never per statement: a statement's bytes are freed as
  * soon as it is merged.
  */
+/* glibc declares dirent's d_type (DT_*) only with its default features;
+ * where d_type is missing, entry_kind() falls back to lstat(). */
+#define _DEFAULT_SOURCE 1
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -913,16 +916,6 @@ int lcmp_report_add_buffers(lcmp_report *r,
     return p.rc;
 }
 
-/*
- * Directories: entries sorted, a directory's own files before its
- * subdirectories.
- */
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool ends_with_json(const char *name)
 {
     size_t n = strlen(name);
@@ -931,140 +924,266 @@ static bool ends_with_json(const char *name)
 }
 
 /*
- * Statements found in a tree are verified in batches of up to BATCH
- * files, gathered across directories: an organisation per directory with
- * one statement each would otherwise give every batch a single file and
- * leave all but one core idle. A batch bounds the memory the walk holds.
+ * Statements in a directory tree: one pool of workers shares a stack of
+ * work, each item a directory to list or a file to verify. A worker that
+ * lists a directory pushes its subdirectories and its *.json files, so
+ * listing and verifying overlap and every core stays busy whether the
+ * tree is one flat directory or a directory per organisation. The stack
+ * is popped from the top (depth first), so it holds about one directory
+ * listing per level, not the whole tree. Entries are pushed in reverse
+ * name order, a directory's files above its subdirectories, so one
+ * worker alone takes them in the order `ls -R` lists them; the outcome
+ * does not depend on the order anyway (merging is order-independent and
+ * refusals are sorted at the end).
  */
-#define BATCH 512
+#define MAX_DEPTH 8
 
-typedef struct batch {
-    char *paths[BATCH];
-    size_t n;
-} batch;
+typedef struct walk_item {
+    char *path;
+    unsigned depth; /* directories only; 0 = the directory given */
+    bool dir;
+} walk_item;
 
-static int batch_flush(lcmp_report *r, batch *b, lcmp_error *err)
+typedef struct walk {
+    lcmp_report *r;
+    walk_item *items;
+    size_t n, alloc;
+    unsigned busy; /* workers holding an item */
+    int rc;        /* first fatal error */
+    lcmp_error err;
+    pthread_mutex_t lock;
+    pthread_cond_t more; /* items pushed, or the walk ended */
+} walk;
+
+typedef struct dir_entry {
+    char *path;
+    bool dir;
+} dir_entry;
+
+static int cmp_entry(const void *a, const void *b)
 {
-    size_t i;
-    int rc = lcmp_report_add_files(r, (const char *const *)b->paths, b->n, err);
+    const dir_entry *x = a, *y = b;
 
-    for (i = 0; i < b->n; i++) {
-        free(b->paths[i]);
+    if (x->dir != y->dir) {
+        return x->dir ? -1 : 1; /* directories first: pushed first */
     }
-    b->n = 0;
-    return rc;
+    return strcmp(x->path, y->path);
 }
 
-/* Take ownership of `path` into the batch, verifying it when full. */
-static int batch_add(lcmp_report *r, batch *b, char *path, lcmp_error *err)
+/* What an entry is, without following a symbolic link: 1 a *.json
+ * regular file, 2 a directory, 0 anything else. */
+static int entry_kind(const struct dirent *de, const char *path)
 {
-    b->paths[b->n++] = path;
-    return b->n == BATCH ? batch_flush(r, b, err) : 0;
-}
+    struct stat sb;
+    int kind = -1;
 
-static int add_dir(lcmp_report *r,
-                   batch *b,
-                   const char *dir,
-                   unsigned depth,
-                   lcmp_error *err)
-{
-    DIR *d = NULL;
-    struct dirent *de;
-    char **names = NULL;
-    size_t nnames = 0, anames = 0, i;
-    int rc = LCMP_ERROR;
-
-    if (depth > 8) {
+#ifdef DT_UNKNOWN
+    kind = de->d_type == DT_REG       ? 1
+           : de->d_type == DT_DIR     ? 2
+           : de->d_type == DT_UNKNOWN ? -1
+                                      : 0;
+#endif
+    if (kind < 0) {
+        if (lstat(path, &sb) != 0) {
+            return 0;
+        }
+        kind = S_ISREG(sb.st_mode) ? 1 : S_ISDIR(sb.st_mode) ? 2 : 0;
+    }
+    if (kind == 1 && !ends_with_json(de->d_name)) {
         return 0;
     }
-    d = opendir(dir);
+    return kind;
+}
+
+/* List `item`'s directory and push its entries. 0 or LCMP_E*. */
+static int walk_expand(walk *w, const walk_item *item, lcmp_error *err)
+{
+    DIR *d;
+    struct dirent *de;
+    dir_entry *ents = NULL;
+    size_t n = 0, alloc = 0, i;
+    int rc = 0;
+
+    d = opendir(item->path);
     if (d == NULL) {
         return lcmp__error_set(err,
-                               depth == 0 ? LCMP_ENOTFOUND : LCMP_EIO,
-                               dir,
+                               item->depth == 0 ? LCMP_ENOTFOUND : LCMP_EIO,
+                               item->path,
                                NULL,
                                "cannot read the directory");
     }
     while ((de = readdir(d)) != NULL) {
+        char *path;
+        int kind;
+
         if (de->d_name[0] == '.') {
             continue; /* ., .., hidden files and .git */
         }
-        if (nnames == anames) {
-            size_t n = anames != 0 ? anames * 2 : 32;
-            char **p = realloc(names, n * sizeof(*p));
+        path = lcmp__aprintf("%s/%s", item->path, de->d_name);
+        if (path == NULL) {
+            rc = LCMP_ENOMEM;
+            break;
+        }
+        kind = entry_kind(de, path);
+        if (kind == 0 || (kind == 2 && item->depth >= MAX_DEPTH)) {
+            free(path);
+            continue;
+        }
+        if (n == alloc) {
+            size_t na = alloc != 0 ? alloc * 2 : 16;
+            dir_entry *p = realloc(ents, na * sizeof(*p));
             if (p == NULL) {
-                rc = lcmp__error_set(
-                    err, LCMP_ENOMEM, dir, NULL, "out of memory");
-                goto done;
+                free(path);
+                rc = LCMP_ENOMEM;
+                break;
             }
-            names = p;
-            anames = n;
+            ents = p;
+            alloc = na;
         }
-        names[nnames] = lcmp__aprintf("%s/%s", dir, de->d_name);
-        if (names[nnames] == NULL) {
-            rc = lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
-            goto done;
-        }
-        nnames++;
+        ents[n].path = path;
+        ents[n].dir = kind == 2;
+        n++;
     }
     closedir(d);
-    d = NULL;
-    if (nnames != 0) {
-        qsort(names, nnames, sizeof(*names), cmp_str);
-    }
-    /* a directory's own files first, then its subdirectories */
-    rc = 0;
-    for (i = 0; rc == 0 && i < nnames; i++) {
-        struct stat sb;
-        if (lstat(names[i], &sb) == 0 && S_ISREG(sb.st_mode) &&
-            ends_with_json(names[i]))
-        {
-            rc = batch_add(r, b, names[i], err);
-            names[i] = NULL;
+    if (rc == 0 && n != 0) {
+        qsort(ents, n, sizeof(*ents), cmp_entry);
+        pthread_mutex_lock(&w->lock);
+        if (w->n + n > w->alloc) {
+            size_t na = w->alloc != 0 ? w->alloc : 64;
+            walk_item *p;
+            while (na < w->n + n) {
+                na *= 2;
+            }
+            p = realloc(w->items, na * sizeof(*p));
+            if (p == NULL) {
+                rc = LCMP_ENOMEM;
+            } else {
+                w->items = p;
+                w->alloc = na;
+            }
         }
-    }
-    for (i = 0; rc == 0 && i < nnames; i++) {
-        struct stat sb;
-        if (names[i] != NULL && lstat(names[i], &sb) == 0 &&
-            S_ISDIR(sb.st_mode)) {
-            rc = add_dir(r, b, names[i], depth + 1, err);
+        if (rc == 0) {
+            for (i = n; i-- > 0;) {
+                walk_item *it = &w->items[w->n++];
+                it->path = ents[i].path;
+                it->dir = ents[i].dir;
+                it->depth = item->depth + 1;
+                ents[i].path = NULL;
+            }
+            if (n > 1) {
+                pthread_cond_broadcast(&w->more);
+            } else {
+                pthread_cond_signal(&w->more);
+            }
         }
+        pthread_mutex_unlock(&w->lock);
     }
+    for (i = 0; i < n; i++) {
+        free(ents[i].path);
+    }
+    free(ents);
+    if (rc < 0) {
+        return lcmp__error_set(err, rc, item->path, NULL, "out of memory");
+    }
+    return 0;
+}
 
-done:
-    if (d != NULL) {
-        closedir(d);
+static void *walk_worker(void *arg)
+{
+    walk *w = arg;
+    lcmp_error e;
+
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        walk_item item;
+        int rc;
+
+        while (w->rc == 0 && w->n == 0 && w->busy > 0) {
+            pthread_cond_wait(&w->more, &w->lock);
+        }
+        if (w->rc < 0 || w->n == 0) {
+            break; /* a fatal error, or nothing left and nobody listing */
+        }
+        item = w->items[--w->n];
+        w->busy++;
+        pthread_mutex_unlock(&w->lock);
+
+        lcmp_error_clear(&e);
+        rc = item.dir ? walk_expand(w, &item, &e)
+                      : add_path(w->r, item.path, &e);
+        free(item.path);
+
+        pthread_mutex_lock(&w->lock);
+        w->busy--;
+        if (rc < 0 && w->rc == 0) {
+            w->rc = rc;
+            w->err = e;
+        }
+        if (w->rc < 0 || (w->n == 0 && w->busy == 0)) {
+            pthread_cond_broadcast(&w->more); /* the walk is over */
+        }
     }
-    for (i = 0; i < nnames; i++) {
-        free(names[i]);
-    }
-    free(names);
-    return rc;
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
 }
 
 int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
 {
-    batch *b;
-    size_t i;
-    int rc;
+    pthread_t threads[MAX_THREADS];
+    unsigned int n, started = 0, i;
+    walk w;
 
     if (r == NULL || dir == NULL) {
         return lcmp__error_set(
             err, LCMP_EINVALID, NULL, NULL, "no report or directory given");
     }
-    b = calloc(1, sizeof(*b));
-    if (b == NULL) {
+    memset(&w, 0, sizeof(w));
+    w.r = r;
+    lcmp_error_clear(&w.err);
+    w.items = malloc(64 * sizeof(*w.items));
+    if (w.items == NULL || (w.items[0].path = lcmp__strdup(dir)) == NULL) {
+        free(w.items);
         return lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
     }
-    rc = add_dir(r, b, dir, 0, err);
-    if (rc == 0) {
-        rc = batch_flush(r, b, err);
+    w.alloc = 64;
+    w.items[0].dir = true;
+    w.items[0].depth = 0;
+    w.n = 1;
+    if (pthread_mutex_init(&w.lock, NULL) != 0) {
+        free(w.items[0].path);
+        free(w.items);
+        return lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
     }
-    for (i = 0; i < b->n; i++) {
-        free(b->paths[i]);
+    if (pthread_cond_init(&w.more, NULL) != 0) {
+        pthread_mutex_destroy(&w.lock);
+        free(w.items[0].path);
+        free(w.items);
+        return lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a condition variable");
     }
-    free(b);
-    return rc;
+    n = thread_count(r, SIZE_MAX);
+    for (i = 1; i < n; i++) {
+        if (pthread_create(&threads[started], NULL, walk_worker, &w) != 0) {
+            break; /* fewer threads: the work still gets done */
+        }
+        started++;
+    }
+    walk_worker(&w);
+    for (i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    /* after a fatal error, what was never taken */
+    while (w.n > 0) {
+        free(w.items[--w.n].path);
+    }
+    free(w.items);
+    pthread_cond_destroy(&w.more);
+    pthread_mutex_destroy(&w.lock);
+    if (w.rc < 0 && err != NULL) {
+        *err = w.err;
+    }
+    return w.rc;
 }
 
 /*

@@ -1,7 +1,8 @@
 /*
  * Unit tests of the report: aggregation over hand-made verified results
  * (lcmp__report_merge), latest-per-organisation selection, the listing of
- * missing/invalid/expired organisations, CSV quoting and HTML escaping.
+ * missing/invalid/expired organisations, CSV quoting and HTML escaping,
+ * and which files a directory walk reads (lcmp_report_add_dir()).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +10,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "rpt.h"
 #include "util.h"
@@ -388,6 +393,159 @@ static void test_report__rejects_bad_options(void **state)
     assert_int_equal(lcmp_report_options_init(&o, 99), LCMP_EINVALID);
 }
 
+/*
+ * Directory walks. Every file here is an invalid envelope, so each file
+ * the walk reads shows up among the refused statements by its path.
+ */
+
+static void put_file(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs("{\"not\": \"an envelope\"}\n", f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk `root` on `threads` threads; the refused sources, one per line,
+ * in sorted order (the report sorts them when it finishes). */
+static char *walk_refused(const char *root, unsigned threads)
+{
+    lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
+    lcmp_keyring *kr = NULL;
+    lcmp_report *r = NULL;
+    lcmp_buf out = LCMP_BUF_INIT;
+    lcmp_error err;
+    size_t i;
+
+    assert_int_equal(
+        lcmp_keyring_load(
+            &kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
+        0);
+    o.keyring = kr;
+    o.release = no_release;
+    o.at = 1800000000;
+    o.threads = threads;
+    assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
+    lcmp_error_clear(&err);
+    assert_int_equal(lcmp_report_add_dir(r, root, &err), 0);
+    assert_int_equal(lcmp_report_finish(r, NULL), 0);
+    assert_int_equal(lcmp_report_statement_count(r), r->nrefused);
+    for (i = 0; i < r->nrefused; i++) {
+        assert_int_equal(lcmp__buf_printf(&out, "%s\n", r->refused[i].source),
+                         0);
+    }
+    lcmp_report_free(r);
+    lcmp_keyring_free(kr);
+    return out.ptr != NULL ? out.ptr : lcmp__strdup("");
+}
+
+static void test_report__dir_walk_reads_what_it_should(void **state)
+{
+    static const char levels[] = "/d1/d2/d3/d4/d5/d6/d7/d8/d9";
+    const char *t = getenv("LCMP_TMPDIR");
+    char root[1024], p[2048], *want[400], *got;
+    lcmp_buf expect = LCMP_BUF_INIT;
+    size_t nwant = 0, i;
+    unsigned threads;
+    int d;
+
+    (void)state;
+    assert_non_null(t);
+    snprintf(root, sizeof(root), "%s/walk", t);
+    assert_int_equal(mkdir(root, 0755), 0);
+#define MKDIR(...)                           \
+    do {                                     \
+        snprintf(p, sizeof(p), __VA_ARGS__); \
+        assert_int_equal(mkdir(p, 0755), 0); \
+    } while (0)
+#define PUT(...)                             \
+    do {                                     \
+        snprintf(p, sizeof(p), __VA_ARGS__); \
+        put_file(p);                         \
+    } while (0)
+#define WANT(...)                        \
+    do {                                 \
+        PUT(__VA_ARGS__);                \
+        want[nwant++] = lcmp__strdup(p); \
+    } while (0)
+    /* an organisation per directory, more than a thread pool's worth */
+    for (d = 0; d < 300; d++) {
+        MKDIR("%s/gem-%03d", root, d);
+        WANT("%s/gem-%03d/v2026.1.json", root, d);
+    }
+    WANT("%s/top.json", root);
+    WANT("%s/gem-007/older.json", root);
+    /* a directory inside an organisation's directory is walked too */
+    MKDIR("%s/gem-007/archive", root);
+    WANT("%s/gem-007/archive/v2025.2.json", root);
+    /* depth: directories down to 8 levels below the root are listed */
+    for (d = 1; d <= 9; d++) {
+        MKDIR("%s%.*s", root, 3 * d, levels);
+    }
+    WANT("%s%.*s/deep.json", root, 3 * 8, levels);
+    PUT("%s%.*s/too-deep.json", root, 3 * 9, levels);
+    /* not read: other names, hidden entries, symbolic links */
+    PUT("%s/notes.txt", root);
+    PUT("%s/.hidden.json", root);
+    MKDIR("%s/.git", root);
+    PUT("%s/.git/in-git.json", root);
+    snprintf(p, sizeof(p), "%s/link.json", root);
+    assert_int_equal(symlink("top.json", p), 0);
+    snprintf(p, sizeof(p), "%s/linked-dir", root);
+    assert_int_equal(symlink("gem-001", p), 0);
+#undef WANT
+#undef PUT
+#undef MKDIR
+
+    qsort(want, nwant, sizeof(*want), cmp_cstr);
+    for (i = 0; i < nwant; i++) {
+        assert_int_equal(lcmp__buf_printf(&expect, "%s\n", want[i]), 0);
+        free(want[i]);
+    }
+    for (threads = 1; threads <= 4; threads++) {
+        got = walk_refused(root, threads);
+        assert_string_equal(got, expect.ptr);
+        free(got);
+    }
+    lcmp_buf_dispose(&expect);
+}
+
+static void test_report__dir_walk_refusals(void **state)
+{
+    const char *t = getenv("LCMP_TMPDIR");
+    lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
+    lcmp_keyring *kr = NULL;
+    lcmp_report *r = NULL;
+    char path[1024];
+    lcmp_error err;
+
+    (void)state;
+    assert_non_null(t);
+    assert_int_equal(
+        lcmp_keyring_load(
+            &kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
+        0);
+    o.keyring = kr;
+    o.release = no_release;
+    assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
+    snprintf(path, sizeof(path), "%s/no-such-dir", t);
+    lcmp_error_clear(&err);
+    assert_int_equal(lcmp_report_add_dir(r, path, &err), LCMP_ENOTFOUND);
+    assert_string_equal(err.source, path);
+    assert_string_equal(err.message, "cannot read the directory");
+    assert_int_equal(lcmp_report_add_dir(NULL, path, &err), LCMP_EINVALID);
+    assert_int_equal(lcmp_report_add_dir(r, NULL, &err), LCMP_EINVALID);
+    assert_int_equal(lcmp_report_statement_count(r), 0);
+    lcmp_report_free(r);
+    lcmp_keyring_free(kr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +566,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_report__json_counts, setup_report, teardown_report),
         cmocka_unit_test(test_report__rejects_bad_options),
+        cmocka_unit_test(test_report__dir_walk_reads_what_it_should),
+        cmocka_unit_test(test_report__dir_walk_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

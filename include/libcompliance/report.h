@@ -100,8 +100,11 @@ LCMP_EXTERN int lcmp_report_add_files(lcmp_report *report,
 
 /**
  * Add every regular `*.json` file of `dir` and of its subdirectories (as
- * in a statements repository: statements/<org>/<release>.json), in sorted
- * order, streaming: paths are read in batches.
+ * in a statements repository: statements/<org>/<release>.json), on the
+ * report's threads, which list directories and verify files as they go.
+ * Names starting with '.' and symbolic links are skipped, and so are
+ * directories more than 8 levels below `dir`. The order files are read
+ * in does not change the report.
  *
  * @return 0, LCMP_ENOTFOUND or LCMP_EIO (the directory cannot be read),
  *         LCMP_ENOMEM, or an error the release callback returned
