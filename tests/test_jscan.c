@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "jscan.h"
@@ -147,6 +148,68 @@ static void test_jscan__decodes_strings(void **state)
     lcmp__jscan_dispose(&js);
 }
 
+/* Strings are scanned eight bytes at a time: a byte that ends the plain
+ * run must be seen at every offset of a long run, in and across words. */
+static void test_jscan__special_byte_at_every_offset(void **state)
+{
+    char text[64], want[64];
+    const char *value;
+    lcmp__jscan js;
+    lcmp_error err;
+    size_t k, len;
+
+    (void)state;
+    for (k = 0; k < 20; k++) {
+        /* ["aaa...<special>...aaa"], 24 'a' around the special byte */
+        static const char *const specials[] = {
+            "\\n", "\xc3\xa9", "\x7f", "\\\"", "\t", "\x80", "\x1f"};
+        size_t j;
+
+        for (j = 0; j < sizeof(specials) / sizeof(specials[0]); j++) {
+            int n = snprintf(text,
+                             sizeof(text),
+                             "[\"%.*s%s%.*s\"]",
+                             (int)k,
+                             "aaaaaaaaaaaaaaaaaaaaaaaa",
+                             specials[j],
+                             (int)(24 - k),
+                             "aaaaaaaaaaaaaaaaaaaaaaaa");
+            assert_true(n > 0 && (size_t)n < sizeof(text));
+            if (j >= 4) {
+                /* refused where the byte is: column 3 + k */
+                refused(text,
+                        (size_t)n,
+                        1,
+                        (int)(3 + k),
+                        j == 5 ? "invalid UTF-8" : "control character");
+                continue;
+            }
+            snprintf(want,
+                     sizeof(want),
+                     "%.*s%s%.*s",
+                     (int)k,
+                     "aaaaaaaaaaaaaaaaaaaaaaaa",
+                     j == 0   ? "\n"
+                     : j == 3 ? "\""
+                              : specials[j],
+                     (int)(24 - k),
+                     "aaaaaaaaaaaaaaaaaaaaaaaa");
+            assert_int_equal(
+                lcmp__jscan_init(
+                    &js, (const uint8_t *)text, (size_t)n, "t", 4, &err),
+                0);
+            assert_int_equal(lcmp__jscan_array(&js), 0);
+            assert_int_equal(lcmp__jscan_element(&js), 1);
+            assert_int_equal(lcmp__jscan_string(&js, &value, &len), 0);
+            assert_string_equal(value, want);
+            assert_int_equal(len, strlen(want));
+            assert_int_equal(lcmp__jscan_element(&js), 0);
+            assert_int_equal(lcmp__jscan_finish(&js), 0);
+            lcmp__jscan_dispose(&js);
+        }
+    }
+}
+
 static void test_jscan__type_errors_name_the_pointer(void **state)
 {
     static const char text[] = "{\"a~/b\":[\"x\", 7]}";
@@ -225,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_jscan__syntax_errors_say_where),
         cmocka_unit_test(test_jscan__strings_are_strict),
         cmocka_unit_test(test_jscan__decodes_strings),
+        cmocka_unit_test(test_jscan__special_byte_at_every_offset),
         cmocka_unit_test(test_jscan__type_errors_name_the_pointer),
         cmocka_unit_test(test_jscan__duplicates_are_refused_where_they_are),
         cmocka_unit_test(test_jscan__depth_limit),
