@@ -132,6 +132,21 @@ static void utf8_scrub(char *s)
     }
 }
 
+void lcmp__vformat_text(char *out, size_t size, const char *fmt, va_list ap)
+{
+    char *c;
+
+    if (vsnprintf(out, size, fmt, ap) >= (int)size) {
+        utf8_trim_end(out);
+    }
+    for (c = out; *c != '\0'; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            *c = ' ';
+        }
+    }
+    utf8_scrub(out);
+}
+
 int lcmp__error_vset(lcmp_error *err,
                      int code,
                      const char *source,
@@ -139,8 +154,6 @@ int lcmp__error_vset(lcmp_error *err,
                      const char *fmt,
                      va_list ap)
 {
-    char *c;
-
     if (err == NULL) {
         return code;
     }
@@ -151,19 +164,9 @@ int lcmp__error_vset(lcmp_error *err,
     /* a pointer that outgrew its lcmp__jpath lost its end, maybe mid-way
      * through a character */
     utf8_trim_end(err->pointer);
-    if (vsnprintf(err->message, sizeof(err->message), fmt, ap) >=
-        (int)sizeof(err->message))
-    {
-        utf8_trim_end(err->message);
-    }
-    for (c = err->message; *c != '\0'; c++) {
-        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-            *c = ' ';
-        }
-    }
+    lcmp__vformat_text(err->message, sizeof(err->message), fmt, ap);
     utf8_scrub(err->source);
     utf8_scrub(err->pointer);
-    utf8_scrub(err->message);
     return code;
 }
 
@@ -607,13 +610,23 @@ int lcmp__sha256_parse(uint8_t out[32], const char *hex)
     return 0;
 }
 
+static int too_large(lcmp_error *err, const char *path, size_t max_size)
+{
+    return lcmp__error_set(err,
+                           LCMP_ELIMIT,
+                           path,
+                           NULL,
+                           "file is larger than %zu bytes",
+                           max_size);
+}
+
 int lcmp__file_read(lcmp_buf *out,
                     const char *path,
                     size_t max_size,
                     lcmp_error *err)
 {
     struct stat st;
-    size_t want;
+    size_t want, known = SIZE_MAX;
     int fd, rc = LCMP_ERROR;
 
     lcmp__buf_clear(out);
@@ -625,23 +638,23 @@ int lcmp__file_read(lcmp_buf *out,
         return lcmp__error_set(
             err, code, path, NULL, "cannot open: %s", strerror(errno));
     }
-    /* A regular file's size sizes the buffer once; anything else (a pipe)
-     * grows it as it comes. One byte more than the limit tells "too large"
-     * from "exactly the limit". */
+    /* A regular file is read as the size fstat gives (as git reads
+     * objects): one buffer, and no read just to see the end. Anything else
+     * (a pipe) grows the buffer as it comes. One byte more than the limit
+     * tells "too large" from "exactly the limit". */
     want = 4096;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
-        want = (uint64_t)st.st_size < max_size ? (size_t)st.st_size : max_size;
+        if ((uint64_t)st.st_size > max_size) {
+            rc = too_large(err, path, max_size);
+            goto done;
+        }
+        want = known = (size_t)st.st_size;
     }
     for (;;) {
         ssize_t n;
 
         if (out->size > max_size) {
-            rc = lcmp__error_set(err,
-                                 LCMP_ELIMIT,
-                                 path,
-                                 NULL,
-                                 "file is larger than %zu bytes",
-                                 max_size);
+            rc = too_large(err, path, max_size);
             goto done;
         }
         if (out->size + 1 >= out->asize &&
@@ -668,6 +681,9 @@ int lcmp__file_read(lcmp_buf *out,
         }
         out->size += (size_t)n;
         out->ptr[out->size] = '\0';
+        if (out->size == known) {
+            break;
+        }
     }
     rc = 0;
 done:

@@ -33,6 +33,11 @@ int lcmp__error_vset(lcmp_error *err,
                      const char *fmt,
                      va_list ap) LCMP__PRINTF(5, 0);
 
+/* printf into out[size] as error messages are: cut on a character
+ * boundary, control characters as spaces, invalid UTF-8 as '?'. */
+void lcmp__vformat_text(char *out, size_t size, const char *fmt, va_list ap)
+    LCMP__PRINTF(3, 0);
+
 /* Copy `src` into `dst` of `size`, left-truncating with "..." if too long. */
 void lcmp__strlcpy_left(char *dst, size_t size, const char *src);
 

@@ -201,11 +201,7 @@ static void vformat(char out[REASON_MAX], const char *fmt, va_list ap)
 
 static void vformat(char out[REASON_MAX], const char *fmt, va_list ap)
 {
-    lcmp_error tmp;
-
-    lcmp__error_vset(&tmp, LCMP_ERROR, NULL, NULL, fmt, ap);
-    memcpy(out, tmp.message, REASON_MAX);
-    out[REASON_MAX - 1] = '\0';
+    lcmp__vformat_text(out, REASON_MAX, fmt, ap);
 }
 
 static void format(char out[REASON_MAX], const char *fmt, ...)
