@@ -926,15 +926,13 @@ static bool ends_with_json(const char *name)
 /*
  * Statements in a directory tree: one pool of workers shares a stack of
  * work, each item a directory to list or a file to verify. A worker that
- * lists a directory pushes its subdirectories and its *.json files, so
- * listing and verifying overlap and every core stays busy whether the
- * tree is one flat directory or a directory per organisation. The stack
- * is popped from the top (depth first), so it holds about one directory
- * listing per level, not the whole tree. Entries are pushed in reverse
- * name order, a directory's files above its subdirectories, so one
- * worker alone takes them in the order `ls -R` lists them; the outcome
- * does not depend on the order anyway (merging is order-independent and
- * refusals are sorted at the end).
+ * lists a directory pushes its subdirectories and its *.json files as it
+ * reads them, so listing and verifying overlap and every core stays busy
+ * whether the tree is one flat directory or a directory per organisation.
+ * The stack is popped from the top (depth first), so it holds about one
+ * directory listing per level, not the whole tree. Files are taken in no
+ * particular order: the outcome does not depend on it (merging is
+ * order-independent and refusals are sorted at the end).
  */
 #define MAX_DEPTH 8
 
@@ -955,23 +953,8 @@ typedef struct walk {
     pthread_cond_t more; /* items pushed, or the walk ended */
 } walk;
 
-typedef struct dir_entry {
-    char *path;
-    bool dir;
-} dir_entry;
-
-static int cmp_entry(const void *a, const void *b)
-{
-    const dir_entry *x = a, *y = b;
-
-    if (x->dir != y->dir) {
-        return x->dir ? -1 : 1; /* directories first: pushed first */
-    }
-    return strcmp(x->path, y->path);
-}
-
-/* What an entry is, without following a symbolic link: 1 a *.json
- * regular file, 2 a directory, 0 anything else. */
+/* Whether a name is one the walk reads: 1 a *.json regular file, 2 a
+ * directory, 0 anything else (symbolic links included, never followed). */
 static int entry_kind(const struct dirent *de, const char *path)
 {
     struct stat sb;
@@ -995,13 +978,51 @@ static int entry_kind(const struct dirent *de, const char *path)
     return kind;
 }
 
-/* List `item`'s directory and push its entries. 0 or LCMP_E*. */
+/* Move `n` items onto the shared stack and wake idle workers. */
+static int walk_push(walk *w, walk_item *items, size_t n)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&w->lock);
+    if (w->n + n > w->alloc) {
+        size_t na = w->alloc != 0 ? w->alloc : 64;
+        walk_item *p;
+        while (na < w->n + n) {
+            na *= 2;
+        }
+        p = realloc(w->items, na * sizeof(*p));
+        if (p == NULL) {
+            rc = LCMP_ENOMEM;
+            goto done;
+        }
+        w->items = p;
+        w->alloc = na;
+    }
+    memcpy(w->items + w->n, items, n * sizeof(*items));
+    w->n += n;
+    if (n > 1) {
+        pthread_cond_broadcast(&w->more);
+    } else {
+        pthread_cond_signal(&w->more);
+    }
+done:
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
+/*
+ * List `item`'s directory onto the stack, a few entries at a time so
+ * that idle workers start on a large directory before it is all read.
+ * 0 or LCMP_E*.
+ */
+#define WALK_CHUNK 32
+
 static int walk_expand(walk *w, const walk_item *item, lcmp_error *err)
 {
-    DIR *d;
+    walk_item chunk[WALK_CHUNK];
+    size_t n = 0, dirlen = strlen(item->path);
     struct dirent *de;
-    dir_entry *ents = NULL;
-    size_t n = 0, alloc = 0, i;
+    DIR *d;
     int rc = 0;
 
     d = opendir(item->path);
@@ -1012,76 +1033,43 @@ static int walk_expand(walk *w, const walk_item *item, lcmp_error *err)
                                NULL,
                                "cannot read the directory");
     }
-    while ((de = readdir(d)) != NULL) {
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        size_t namelen = strlen(de->d_name);
         char *path;
         int kind;
 
         if (de->d_name[0] == '.') {
             continue; /* ., .., hidden files and .git */
         }
-        path = lcmp__aprintf("%s/%s", item->path, de->d_name);
+        path = malloc(dirlen + namelen + 2);
         if (path == NULL) {
             rc = LCMP_ENOMEM;
             break;
         }
+        memcpy(path, item->path, dirlen);
+        path[dirlen] = '/';
+        memcpy(path + dirlen + 1, de->d_name, namelen + 1);
         kind = entry_kind(de, path);
         if (kind == 0 || (kind == 2 && item->depth >= MAX_DEPTH)) {
             free(path);
             continue;
         }
-        if (n == alloc) {
-            size_t na = alloc != 0 ? alloc * 2 : 16;
-            dir_entry *p = realloc(ents, na * sizeof(*p));
-            if (p == NULL) {
-                free(path);
-                rc = LCMP_ENOMEM;
-                break;
-            }
-            ents = p;
-            alloc = na;
+        chunk[n].path = path;
+        chunk[n].dir = kind == 2;
+        chunk[n].depth = item->depth + 1;
+        if (++n == WALK_CHUNK) {
+            rc = walk_push(w, chunk, n);
+            n = rc == 0 ? 0 : n;
         }
-        ents[n].path = path;
-        ents[n].dir = kind == 2;
-        n++;
     }
     closedir(d);
-    if (rc == 0 && n != 0) {
-        qsort(ents, n, sizeof(*ents), cmp_entry);
-        pthread_mutex_lock(&w->lock);
-        if (w->n + n > w->alloc) {
-            size_t na = w->alloc != 0 ? w->alloc : 64;
-            walk_item *p;
-            while (na < w->n + n) {
-                na *= 2;
-            }
-            p = realloc(w->items, na * sizeof(*p));
-            if (p == NULL) {
-                rc = LCMP_ENOMEM;
-            } else {
-                w->items = p;
-                w->alloc = na;
-            }
-        }
-        if (rc == 0) {
-            for (i = n; i-- > 0;) {
-                walk_item *it = &w->items[w->n++];
-                it->path = ents[i].path;
-                it->dir = ents[i].dir;
-                it->depth = item->depth + 1;
-                ents[i].path = NULL;
-            }
-            if (n > 1) {
-                pthread_cond_broadcast(&w->more);
-            } else {
-                pthread_cond_signal(&w->more);
-            }
-        }
-        pthread_mutex_unlock(&w->lock);
+    if (rc == 0 && n > 0) {
+        rc = walk_push(w, chunk, n);
+        n = rc == 0 ? 0 : n;
     }
-    for (i = 0; i < n; i++) {
-        free(ents[i].path);
+    while (n > 0) {
+        free(chunk[--n].path);
     }
-    free(ents);
     if (rc < 0) {
         return lcmp__error_set(err, rc, item->path, NULL, "out of memory");
     }
