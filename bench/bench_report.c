@@ -9,7 +9,7 @@
  * statements; the report keeps the latest per organisation). 10,000
  * municipalities with one statement each cannot be used: the keyring's
  * allowed_signers file is capped at 1 MiB (about 8,000 keys). Then, per
- * size, in three rounds
+ * size, in five rounds
  * that each measure both sides so that they share the machine's noise:
  *   raw:    EVP_DigestVerify (Ed25519) of a message as long as a statement
  *           on every online CPU for one second: the OpenSSL floor;
@@ -46,7 +46,7 @@
 #include "util.h"
 
 #define TARGET_RATIO 0.80
-#define ROUNDS       3
+#define ROUNDS       5
 #define MAX_THREADS  64
 #define RAW_SECONDS  1.0
 
