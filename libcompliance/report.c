@@ -517,19 +517,6 @@ int lcmp__report_merge(lcmp_report *r,
  * Verifying one statement
  */
 
-static int state_of(lcmp_state_t *out, const char *name)
-{
-    int s;
-
-    for (s = 0; s <= (int)LCMP_STATE_UNDECLARED; s++) {
-        if (strcmp(lcmp_state_name((lcmp_state_t)s), name) == 0) {
-            *out = (lcmp_state_t)s;
-            return 0;
-        }
-    }
-    return LCMP_EPARSE;
-}
-
 /* The per-control results of a verified envelope, merged. */
 static int merge_valid(lcmp_report *r,
                        const lcmp__statement *st,
@@ -554,15 +541,7 @@ static int merge_valid(lcmp_report *r,
     for (i = 0; i < st->nresults; i++) {
         res[i].control = st->results[i].control;
         res[i].family = st->results[i].family;
-        if (state_of(&res[i].state, st->results[i].state) != 0) {
-            rc = lcmp__error_set(err,
-                                 LCMP_EPARSE,
-                                 source,
-                                 NULL,
-                                 "unknown state '%s'",
-                                 st->results[i].state);
-            goto done;
-        }
+        res[i].state = st->results[i].state_code;
     }
     e.results = res;
     e.nresults = st->nresults;

@@ -558,16 +558,17 @@ static int oom(lcmp__jscan *js)
 
 /* One of lcmp_state_name()'s names (statements with every state are read
  * back in tests/test_statement.c and tests/test_verify.c). */
+/* State names in lcmp_state_t order. */
+static const char *const state_names[] = {"compliant",
+                                          "non_compliant",
+                                          "excepted",
+                                          "not_applicable",
+                                          "undeclared",
+                                          NULL};
+
 static int known_state(const char *name)
 {
-    static const char *const states[] = {"compliant",
-                                         "non_compliant",
-                                         "excepted",
-                                         "not_applicable",
-                                         "undeclared",
-                                         NULL};
-
-    return states[find_name(states, name)] != NULL;
+    return state_names[find_name(state_names, name)] != NULL;
 }
 
 static int result_member(size_t i, lcmp__jscan *js, void *payload)
@@ -583,7 +584,11 @@ static int result_member(size_t i, lcmp__jscan *js, void *payload)
     case 1:
         return get_string(&r->family, js, NULL, NULL);
     case 2:
-        return get_string(&r->state, js, known_state, "a known state");
+        rc = get_string(&r->state, js, known_state, "a known state");
+        if (rc == 0) {
+            r->state_code = (lcmp_state_t)find_name(state_names, r->state);
+        }
+        return rc;
     case 3:
         return get_string(&r->original_state, js, known_state, "a known state");
     default:

@@ -13,6 +13,7 @@ typedef struct lcmp__stmt_result {
     const char *control;
     const char *family;
     const char *state;
+    lcmp_state_t state_code;    /* the same, as a value */
     const char *original_state; /* NULL unless state is "excepted" */
     const char **reasons;       /* reason codes, in order */
     size_t nreasons;
