@@ -131,6 +131,34 @@ expect "keygen: unset passphrase variable" 2 err \
     "compliance: --passphrase-env: the environment variable 'LCMP_NO_SUCH_VARIABLE' is not set or empty"
 [ ! -e "$T/keys/y" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: a refused keygen wrote a key"; }
 
+# passphrase from the terminal: a real pty (tests/helpers/pty_run.py) types it;
+# echo must be off, so the transcript never shows it
+PTY=(python3 "$S/tests/helpers/pty_run.py" "$T/tty")
+TTYPASS="typed at the terminal"
+run "${PTY[@]}" "$TTYPASS" "$TTYPASS" -- \
+    "$C" keygen --out "$T/keys/tty" --org "$ORG" --passphrase-prompt
+expect "keygen --passphrase-prompt: asks twice" 0 tty "passphrase again: "
+expect "keygen --passphrase-prompt: writes the key" 0 tty "$ORG namespaces="
+run grep -c "$TTYPASS" "$T/tty"
+expect "keygen --passphrase-prompt: nothing echoed" 1 out "0"
+export LCMP_TTY_PASS="$TTYPASS"
+run openssl pkey -in "$T/keys/tty" -passin env:LCMP_TTY_PASS -noout
+expect_rc_ok "openssl reads the prompted key with the typed passphrase"
+run "${PTY[@]}" "one thing" "another" -- \
+    "$C" keygen --out "$T/keys/tty2" --org "$ORG" --passphrase-prompt
+expect "keygen --passphrase-prompt: the two differ" 2 tty \
+    "compliance: --passphrase-prompt: the two passphrases differ"
+run "${PTY[@]}" "" -- "$C" keygen --out "$T/keys/tty2" --org "$ORG" --passphrase-prompt
+expect "keygen --passphrase-prompt: empty" 2 tty "compliance: --passphrase-prompt: the passphrase is empty"
+run "${PTY[@]}" "$(printf '%01025d' 0)" -- \
+    "$C" keygen --out "$T/keys/tty2" --org "$ORG" --passphrase-prompt
+expect "keygen --passphrase-prompt: too long" 2 tty \
+    "compliance: --passphrase-prompt: the passphrase is longer than 1024 bytes"
+[ ! -e "$T/keys/tty2" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: a refused prompt wrote a key"; }
+run setsid -w "$C" keygen --out "$T/keys/tty2" --org "$ORG" --passphrase-prompt
+expect "keygen --passphrase-prompt without a terminal" 2 err \
+    "compliance: --passphrase-prompt: no terminal to ask on (use --passphrase-env VAR)"
+
 # --- the association's release, with trust files -------------------------------
 ssh-keygen -q -t ed25519 -N '' -C release -f "$T/keys/release"
 echo "release@assoc namespaces=\"git\" $(cut -d' ' -f1,2 "$T/keys/release.pub")" \
@@ -335,6 +363,17 @@ run "$C" attest --declaration "$DECL" --key "$T/keys/enc" --out "$T/enc.json" \
 expect "encrypted key round trip: attest" 0 out "statement of Gemeente Kleinbeek"
 run "$C" verify "$T/enc.json" "${TRUST[@]}" --declaration "$DECL" --at "$NOW"
 expect "encrypted key round trip: verify" 0 out "valid"
+
+run "${PTY[@]}" "not it" -- "$C" attest --declaration "$DECL" --key "$T/keys/tty" \
+    --out "$T/tty.json" --cache "$K" --at "$AT" --passphrase-prompt
+expect "attest --passphrase-prompt: wrong passphrase" 2 tty \
+    "compliance: $T/keys/tty: wrong passphrase, or a damaged key"
+run "${PTY[@]}" "$TTYPASS" -- "$C" attest --declaration "$DECL" --key "$T/keys/tty" \
+    --out "$T/tty.json" --cache "$K" --at "$AT" --passphrase-prompt
+expect "attest --passphrase-prompt: asks once" 0 tty "passphrase: "
+expect "attest --passphrase-prompt: signs" 0 tty "statement of Gemeente Kleinbeek"
+run grep -c "$TTYPASS" "$T/tty"
+expect "attest --passphrase-prompt: nothing echoed" 1 out "0"
 
 printf '{"payload":"e30=","payloadType":"x","signatures":[]}' >"$T/nosig.json"
 run "$C" verify "$T/nosig.json" "${TRUST[@]}"
