@@ -8,8 +8,9 @@
  * signature verified (the envelope is parsed again, which is deterministic
  * on the same bytes) and only for a statement that replaces its
  * organisation's summary; each worker owns its verification objects (and
- * so its OpenSSL contexts); the only shared mutable state is the report,
- * changed under `lock` by lcmp__report_merge(). Memory is per organisation
+ * so its OpenSSL contexts); the shared mutable state is the report,
+ * changed under its `lock` by lcmp__report_merge(), and a pool's queue of
+ * work under the pool's own lock. Memory is per organisation
  * and per control, never per statement: a statement's bytes are freed as
  * soon as it is merged.
  */
