@@ -664,21 +664,6 @@ int lcmp_report_add(lcmp_report *r,
     return add_one(r, envelope, len, source, err);
 }
 
-/*
- * The thread pool: workers take the next path under `lock`, read and
- * verify it on their own, and merge under the report's lock.
- */
-
-typedef struct pool {
-    lcmp_report *r;
-    const char *const *paths;
-    size_t count;
-    size_t next;
-    int rc; /* first fatal error */
-    lcmp_error err;
-    pthread_mutex_t lock;
-} pool;
-
 static int add_path(lcmp_report *r, const char *path, lcmp_error *err)
 {
     lcmp_buf buf = LCMP_BUF_INIT;
@@ -705,36 +690,6 @@ static int add_path(lcmp_report *r, const char *path, lcmp_error *err)
     return rc;
 }
 
-static void *worker(void *arg)
-{
-    pool *p = arg;
-    lcmp_error e;
-
-    for (;;) {
-        size_t i;
-        int rc;
-
-        pthread_mutex_lock(&p->lock);
-        if (p->rc < 0 || p->next >= p->count) {
-            pthread_mutex_unlock(&p->lock);
-            break;
-        }
-        i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        lcmp_error_clear(&e);
-        rc = add_path(p->r, p->paths[i], &e);
-        if (rc < 0) {
-            pthread_mutex_lock(&p->lock);
-            if (p->rc == 0) {
-                p->rc = rc;
-                p->err = e;
-            }
-            pthread_mutex_unlock(&p->lock);
-        }
-    }
-    return NULL;
-}
-
 static unsigned int thread_count(const lcmp_report *r, size_t work)
 {
     unsigned int n = r->opts.threads;
@@ -750,46 +705,6 @@ static unsigned int thread_count(const lcmp_report *r, size_t work)
         n = work > 0 ? (unsigned int)work : 1u;
     }
     return n;
-}
-
-int lcmp_report_add_files(lcmp_report *r,
-                          const char *const *paths,
-                          size_t count,
-                          lcmp_error *err)
-{
-    pthread_t threads[MAX_THREADS];
-    unsigned int n, started = 0, i;
-    pool p;
-
-    if (r == NULL || (paths == NULL && count != 0)) {
-        return lcmp__error_set(
-            err, LCMP_EINVALID, NULL, NULL, "no report or paths given");
-    }
-    memset(&p, 0, sizeof(p));
-    p.r = r;
-    p.paths = paths;
-    p.count = count;
-    lcmp_error_clear(&p.err);
-    if (pthread_mutex_init(&p.lock, NULL) != 0) {
-        return lcmp__error_set(
-            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
-    }
-    n = thread_count(r, count);
-    for (i = 1; i < n; i++) {
-        if (pthread_create(&threads[started], NULL, worker, &p) != 0) {
-            break; /* fewer threads: the work still gets done */
-        }
-        started++;
-    }
-    worker(&p);
-    for (i = 0; i < started; i++) {
-        pthread_join(threads[i], NULL);
-    }
-    pthread_mutex_destroy(&p.lock);
-    if (p.rc < 0 && err != NULL) {
-        *err = p.err;
-    }
-    return p.rc;
 }
 
 /*
@@ -1095,10 +1010,61 @@ static void *walk_worker(void *arg)
     return NULL;
 }
 
+/* Free the items never taken (after a fatal error) and the stack. */
+static void walk_dispose(walk *w)
+{
+    while (w->n > 0) {
+        free(w->items[--w->n].path);
+    }
+    free(w->items);
+    w->items = NULL;
+}
+
+/*
+ * Run the walk over the `w->n` items already on its stack (owned by it)
+ * on up to `threads` threads; 0 or the first fatal error.
+ */
+static int walk_run(walk *w, unsigned int threads, lcmp_error *err)
+{
+    pthread_t tids[MAX_THREADS];
+    unsigned int started = 0, i;
+    int rc = 0;
+
+    lcmp_error_clear(&w->err);
+    if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        rc = lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
+        goto done;
+    }
+    if (pthread_cond_init(&w->more, NULL) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        rc = lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a condition variable");
+        goto done;
+    }
+    for (i = 1; i < threads; i++) {
+        if (pthread_create(&tids[started], NULL, walk_worker, w) != 0) {
+            break; /* fewer threads: the work still gets done */
+        }
+        started++;
+    }
+    walk_worker(w);
+    for (i = 0; i < started; i++) {
+        pthread_join(tids[i], NULL);
+    }
+    pthread_cond_destroy(&w->more);
+    pthread_mutex_destroy(&w->lock);
+    rc = w->rc;
+    if (rc < 0 && err != NULL) {
+        *err = w->err;
+    }
+done:
+    walk_dispose(w);
+    return rc;
+}
+
 int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
 {
-    pthread_t threads[MAX_THREADS];
-    unsigned int n, started = 0, i;
     walk w;
 
     if (r == NULL || dir == NULL) {
@@ -1107,7 +1073,6 @@ int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
     }
     memset(&w, 0, sizeof(w));
     w.r = r;
-    lcmp_error_clear(&w.err);
     w.items = malloc(64 * sizeof(*w.items));
     if (w.items == NULL || (w.items[0].path = lcmp__strdup(dir)) == NULL) {
         free(w.items);
@@ -1117,41 +1082,45 @@ int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
     w.items[0].dir = true;
     w.items[0].depth = 0;
     w.n = 1;
-    if (pthread_mutex_init(&w.lock, NULL) != 0) {
-        free(w.items[0].path);
-        free(w.items);
+    return walk_run(&w, thread_count(r, SIZE_MAX), err);
+}
+
+int lcmp_report_add_files(lcmp_report *r,
+                          const char *const *paths,
+                          size_t count,
+                          lcmp_error *err)
+{
+    size_t k;
+    walk w;
+
+    if (r == NULL || (paths == NULL && count != 0)) {
         return lcmp__error_set(
-            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
+            err, LCMP_EINVALID, NULL, NULL, "no report or paths given");
     }
-    if (pthread_cond_init(&w.more, NULL) != 0) {
-        pthread_mutex_destroy(&w.lock);
-        free(w.items[0].path);
-        free(w.items);
-        return lcmp__error_set(
-            err, LCMP_ERROR, NULL, NULL, "cannot create a condition variable");
-    }
-    n = thread_count(r, SIZE_MAX);
-    for (i = 1; i < n; i++) {
-        if (pthread_create(&threads[started], NULL, walk_worker, &w) != 0) {
-            break; /* fewer threads: the work still gets done */
+    for (k = 0; k < count; k++) {
+        if (paths[k] == NULL) {
+            return lcmp__error_set(
+                err, LCMP_EINVALID, NULL, NULL, "path %zu is NULL", k);
         }
-        started++;
     }
-    walk_worker(&w);
-    for (i = 0; i < started; i++) {
-        pthread_join(threads[i], NULL);
+    memset(&w, 0, sizeof(w));
+    w.r = r;
+    w.items = calloc(count != 0 ? count : 1, sizeof(*w.items));
+    if (w.items == NULL) {
+        return lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
     }
-    /* after a fatal error, what was never taken */
-    while (w.n > 0) {
-        free(w.items[--w.n].path);
+    w.alloc = count != 0 ? count : 1;
+    /* the stack is popped from the top: the first path goes last */
+    for (k = count; k-- > 0;) {
+        w.items[w.n].path = lcmp__strdup(paths[k]);
+        if (w.items[w.n].path == NULL) {
+            walk_dispose(&w);
+            return lcmp__error_set(
+                err, LCMP_ENOMEM, paths[k], NULL, "out of memory");
+        }
+        w.n++;
     }
-    free(w.items);
-    pthread_cond_destroy(&w.more);
-    pthread_mutex_destroy(&w.lock);
-    if (w.rc < 0 && err != NULL) {
-        *err = w.err;
-    }
-    return w.rc;
+    return walk_run(&w, thread_count(r, count), err);
 }
 
 /*

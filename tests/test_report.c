@@ -541,6 +541,12 @@ static void test_report__dir_walk_refusals(void **state)
     assert_string_equal(err.message, "cannot read the directory");
     assert_int_equal(lcmp_report_add_dir(NULL, path, &err), LCMP_EINVALID);
     assert_int_equal(lcmp_report_add_dir(r, NULL, &err), LCMP_EINVALID);
+    {
+        const char *paths[] = {path, NULL};
+        assert_int_equal(lcmp_report_add_files(r, paths, 2, &err),
+                         LCMP_EINVALID);
+        assert_string_equal(err.message, "path 1 is NULL");
+    }
     assert_int_equal(lcmp_report_statement_count(r), 0);
     lcmp_report_free(r);
     lcmp_keyring_free(kr);

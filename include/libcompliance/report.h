@@ -91,7 +91,8 @@ LCMP_EXTERN int lcmp_report_add(lcmp_report *report,
  * Read and add statement files on the report's threads. A file that
  * cannot be read is recorded as invalid.
  *
- * @return 0, LCMP_ENOMEM, or an error the release callback returned
+ * @return 0, LCMP_EINVALID (a NULL argument or path), LCMP_ENOMEM, or an
+ *         error the release callback returned
  */
 LCMP_EXTERN int lcmp_report_add_files(lcmp_report *report,
                                       const char *const *paths,
