@@ -4,25 +4,36 @@
  *
  * Invariants: every statement goes through lcmp_verify() with the
  * report's keyring and release lookup, nothing is counted that did not
- * verify; per-control results are read back from the very payload whose
- * signature verified (the envelope is parsed again, which is deterministic
- * on the same bytes) and only for a statement that replaces its
- * organisation's summary; each worker owns its verification objects (and
- * so its OpenSSL contexts); the shared mutable state is the report,
- * changed under its `lock` by lcmp__report_merge(), and a pool's queue of
- * work under the pool's own lock. Memory is per organisation
- * and per control, never per statement: a statement's bytes are freed as
- * soon as it is merged.
+ * verify; per-control results are those lcmp_verify() read from the very
+ * payload whose signature verified, merged only for a statement that
+ * replaces its organisation's summary; each worker owns its verification
+ * objects (and so its OpenSSL contexts) and its read buffer; the shared
+ * mutable state is the report, changed under its `lock` by
+ * lcmp__report_merge(), and a pool's queue of work under the pool's own
+ * lock. Memory is per organisation and per control, never per statement:
+ * a statement's bytes are let go of as soon as it is merged (a worker's
+ * read buffer is reused, up to 1 MiB).
  */
-/* glibc declares dirent's d_type (DT_*) only with its default features;
- * where d_type is missing, entry_kind() falls back to lstat(). */
+/* glibc declares dirent's d_type (DT_*) only with its default features,
+ * and getdents64() only with GNU's; where d_type is missing, entry_kind()
+ * falls back to fstatat(). */
 #define _DEFAULT_SOURCE 1
+#ifdef __linux__
+#define _GNU_SOURCE 1
+#endif
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#if defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define LCMP__GETDENTS 1 /* getdents64(), since glibc 2.30 */
+#endif
 
 #include "dsse.h"
 #include "rpt.h"
@@ -664,32 +675,6 @@ int lcmp_report_add(lcmp_report *r,
     return add_one(r, envelope, len, source, err);
 }
 
-static int add_path(lcmp_report *r, const char *path, lcmp_error *err)
-{
-    lcmp_buf buf = LCMP_BUF_INIT;
-    char line[600];
-    lcmp_error e;
-    int rc;
-
-    lcmp_error_clear(&e);
-    rc = lcmp__file_read(&buf, path, MAX_ENVELOPE, &e);
-    if (rc == LCMP_ENOMEM) {
-        lcmp_buf_dispose(&buf);
-        if (err != NULL) {
-            *err = e;
-        }
-        return rc;
-    }
-    if (rc < 0) {
-        snprintf(line, sizeof(line), "unreadable: %s", e.message);
-        rc = merge_refused(r, path, LCMP_ORG_INVALID, line, NULL, err);
-    } else {
-        rc = add_one(r, (const uint8_t *)buf.ptr, buf.size, path, err);
-    }
-    lcmp_buf_dispose(&buf);
-    return rc;
-}
-
 static unsigned int thread_count(const lcmp_report *r, size_t work)
 {
     unsigned int n = r->opts.threads;
@@ -811,13 +796,6 @@ int lcmp_report_add_buffers(lcmp_report *r,
     return p.rc;
 }
 
-static bool ends_with_json(const char *name)
-{
-    size_t n = strlen(name);
-
-    return n > 5 && strcmp(name + n - 5, ".json") == 0;
-}
-
 /*
  * Statements in a directory tree: one pool of workers shares a stack of
  * work, each item a directory to list or a file to verify. A worker that
@@ -828,12 +806,31 @@ static bool ends_with_json(const char *name)
  * directory listing per level, not the whole tree. Files are taken in no
  * particular order: the outcome does not depend on it (merging is
  * order-independent and refusals are sorted at the end).
+ *
+ * An entry is opened relative to its directory, which stays open while
+ * items from it wait on the stack (a walk_dir, shared by counting): a path
+ * is not looked up from the start again for every file, and a symbolic
+ * link below the directory given is never followed, not even one put in
+ * place of an entry after the listing (O_NOFOLLOW). The last few files of
+ * a listing are verified by the worker that listed them, while the
+ * directory is open, rather than pushed.
  */
-#define MAX_DEPTH 8
+#define MAX_DEPTH      8
+#define WALK_CHUNK     32 /* entries pushed at a time while listing */
+#define WALK_INLINE    16 /* the most files a lister verifies itself */
+#define WALK_OPEN_DIRS 64 /* directories kept open for their items */
+#define WALK_BUF_KEEP  ((size_t)1 << 20) /* a worker's read buffer kept */
+
+typedef struct walk_dir {
+    int fd;
+    unsigned refs; /* its lister and its items; under the walk's lock */
+} walk_dir;
 
 typedef struct walk_item {
-    char *path;
-    unsigned depth; /* directories only; 0 = the directory given */
+    char *path;       /* as shown, and opened when there is no parent */
+    walk_dir *parent; /* the open directory it is in, or NULL */
+    size_t name;      /* where its name starts in path */
+    unsigned depth;   /* 0: given by the caller, who may name a link */
     bool dir;
 } walk_item;
 
@@ -841,43 +838,203 @@ typedef struct walk {
     lcmp_report *r;
     walk_item *items;
     size_t n, alloc;
-    unsigned busy; /* workers holding an item */
-    int rc;        /* first fatal error */
+    unsigned busy;      /* workers holding an item */
+    unsigned open_dirs; /* walk_dirs alive */
+    unsigned max_open;  /* and at most */
+    int rc;             /* first fatal error */
     lcmp_error err;
     pthread_mutex_t lock;
     pthread_cond_t more; /* items pushed, or the walk ended */
 } walk;
 
-/* Whether a name is one the walk reads: 1 a *.json regular file, 2 a
+/* Open an item with `flags` added: relative to its directory when that
+ * is open, and without following a link unless the caller named it. */
+static int item_open(const walk_item *it, int flags)
+{
+    int fd;
+
+    flags |= O_RDONLY | O_CLOEXEC | (it->depth > 0 ? O_NOFOLLOW : 0);
+    do {
+        fd = it->parent != NULL
+                 ? openat(it->parent->fd, it->path + it->name, flags)
+                 : open(it->path, flags);
+    } while (fd < 0 && errno == EINTR);
+    return fd;
+}
+
+/* Drop a reference to `dir` (under the walk's lock); the descriptor to
+ * close (outside the lock) when it was the last, else -1. */
+static int walk_unref(walk *w, walk_dir *dir)
+{
+    int fd;
+
+    if (dir == NULL || --dir->refs > 0) {
+        return -1;
+    }
+    fd = dir->fd;
+    free(dir);
+    w->open_dirs--;
+    return fd;
+}
+
+/*
+ * A directory's entries, read from its descriptor. With glibc, through
+ * getdents64() into a buffer on the stack: fdopendir() would add an
+ * fstat, an fcntl and a 32 KiB allocation to every directory, which is
+ * most of what a report spends on a directory per organisation beyond
+ * listing it. Elsewhere through a DIR stream on a duplicate descriptor.
+ */
+typedef struct dir_reader {
+#ifdef LCMP__GETDENTS
+    int fd;
+    size_t pos, len;
+    uint64_t buf[1024]; /* 8 KiB, aligned for struct dirent64 */
+#else
+    DIR *d;
+#endif
+} dir_reader;
+
+/* 0, or -1 with errno set. */
+static int dir_begin(dir_reader *dr, int fd)
+{
+#ifdef LCMP__GETDENTS
+    dr->fd = fd;
+    dr->pos = dr->len = 0;
+    return 0;
+#else
+    int copy = dup(fd);
+
+    dr->d = copy >= 0 ? fdopendir(copy) : NULL;
+    if (dr->d == NULL && copy >= 0) {
+        int e = errno;
+        close(copy);
+        errno = e;
+    }
+    return dr->d != NULL ? 0 : -1;
+#endif
+}
+
+/* The next entry: 1 with its name and d_type (DT_UNKNOWN where the
+ * system gives none), 0 at the end, -1 with errno set. */
+static int dir_next(dir_reader *dr, const char **name, int *type)
+{
+#ifdef LCMP__GETDENTS
+    const struct dirent64 *de;
+
+    if (dr->pos >= dr->len) {
+        ssize_t n;
+        do {
+            n = getdents64(dr->fd, dr->buf, sizeof(dr->buf));
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0) {
+            return n == 0 ? 0 : -1;
+        }
+        dr->len = (size_t)n;
+        dr->pos = 0;
+    }
+    de = (const struct dirent64 *)(const void *)((const char *)dr->buf +
+                                                 dr->pos);
+    dr->pos += de->d_reclen;
+    *name = de->d_name;
+    *type = de->d_type;
+    return 1;
+#else
+    struct dirent *de;
+
+    errno = 0;
+    de = readdir(dr->d);
+    if (de == NULL) {
+        return errno == 0 ? 0 : -1;
+    }
+    *name = de->d_name;
+#ifdef DT_UNKNOWN
+    *type = de->d_type;
+#else
+    *type = 0;
+#endif
+    return 1;
+#endif
+}
+
+static void dir_end(dir_reader *dr)
+{
+#ifndef LCMP__GETDENTS
+    closedir(dr->d);
+#else
+    (void)dr;
+#endif
+}
+
+/* Read and verify one file, into the worker's buffer `buf`. */
+static int
+add_path(lcmp_report *r, const walk_item *it, lcmp_buf *buf, lcmp_error *err)
+{
+    char line[600];
+    lcmp_error e;
+    int rc;
+
+    lcmp_error_clear(&e);
+    rc = lcmp__file_readat(buf,
+                           it->parent != NULL ? it->parent->fd : AT_FDCWD,
+                           it->parent != NULL ? it->path + it->name : it->path,
+                           it->path,
+                           it->depth > 0 ? LCMP__READ_REGULAR : 0,
+                           MAX_ENVELOPE,
+                           &e);
+    if (rc == LCMP_ENOMEM) {
+        if (err != NULL) {
+            *err = e;
+        }
+    } else if (rc < 0) {
+        snprintf(line, sizeof(line), "unreadable: %s", e.message);
+        rc = merge_refused(r, it->path, LCMP_ORG_INVALID, line, NULL, err);
+    } else {
+        rc = add_one(r, (const uint8_t *)buf->ptr, buf->size, it->path, err);
+    }
+    if (buf->asize > WALK_BUF_KEEP) {
+        lcmp_buf_dispose(buf); /* one large file does not stay held */
+    }
+    return rc;
+}
+
+/* Whether an entry is one the walk reads: 1 a *.json regular file, 2 a
  * directory, 0 anything else (symbolic links included, never followed). */
-static int entry_kind(const struct dirent *de, const char *path)
+static int entry_kind(int dir, const char *name, int type)
 {
     struct stat sb;
-    int kind = -1;
+    int kind;
+    size_t n;
 
 #ifdef DT_UNKNOWN
-    kind = de->d_type == DT_REG       ? 1
-           : de->d_type == DT_DIR     ? 2
-           : de->d_type == DT_UNKNOWN ? -1
-                                      : 0;
+    kind = type == DT_REG       ? 1
+           : type == DT_DIR     ? 2
+           : type == DT_UNKNOWN ? -1
+                                : 0;
+#else
+    (void)type;
+    kind = -1;
 #endif
     if (kind < 0) {
-        if (lstat(path, &sb) != 0) {
+        if (fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
             return 0;
         }
         kind = S_ISREG(sb.st_mode) ? 1 : S_ISDIR(sb.st_mode) ? 2 : 0;
     }
-    if (kind == 1 && !ends_with_json(de->d_name)) {
+    n = strlen(name);
+    if (kind == 1 && !(n > 5 && strcmp(name + n - 5, ".json") == 0)) {
         return 0;
     }
     return kind;
 }
 
 /* Move `n` items onto the shared stack and wake idle workers. */
-static int walk_push(walk *w, walk_item *items, size_t n)
+static int walk_push(walk *w, walk_item *items, size_t n, walk_dir *parent)
 {
     int rc = 0;
 
+    if (n == 0) {
+        return 0;
+    }
     pthread_mutex_lock(&w->lock);
     if (w->n + n > w->alloc) {
         size_t na = w->alloc != 0 ? w->alloc : 64;
@@ -895,6 +1052,9 @@ static int walk_push(walk *w, walk_item *items, size_t n)
     }
     memcpy(w->items + w->n, items, n * sizeof(*items));
     w->n += n;
+    if (parent != NULL) {
+        parent->refs += (unsigned)n;
+    }
     if (n > 1) {
         pthread_cond_broadcast(&w->more);
     } else {
@@ -907,35 +1067,64 @@ done:
 
 /*
  * List `item`'s directory onto the stack, a few entries at a time so
- * that idle workers start on a large directory before it is all read.
- * 0 or LCMP_E*.
+ * that idle workers start on a large directory before it is all read,
+ * and verify its last few files here. 0 or LCMP_E*.
  */
-#define WALK_CHUNK 32
-
-static int walk_expand(walk *w, const walk_item *item, lcmp_error *err)
+static int
+walk_expand(walk *w, const walk_item *item, lcmp_buf *buf, lcmp_error *err)
 {
     walk_item chunk[WALK_CHUNK];
-    size_t n = 0, dirlen = strlen(item->path);
-    struct dirent *de;
-    DIR *d;
-    int rc = 0;
+    size_t n = 0, i, k, dirlen = strlen(item->path);
+    walk_dir *self = NULL, here;
+    dir_reader dr;
+    const char *name;
+    int fd, type, got, rc = 0;
 
-    d = opendir(item->path);
-    if (d == NULL) {
+    fd = item_open(item, O_DIRECTORY);
+    if (fd < 0 || dir_begin(&dr, fd) != 0) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+        }
         return lcmp__error_set(err,
                                item->depth == 0 ? LCMP_ENOTFOUND : LCMP_EIO,
                                item->path,
                                NULL,
-                               "cannot read the directory");
+                               "cannot read the directory: %s",
+                               strerror(e));
     }
-    while (rc == 0 && (de = readdir(d)) != NULL) {
-        size_t namelen = strlen(de->d_name);
+    /* its items open their entries through it, up to a number of
+     * directories open at once; past that, by path */
+    pthread_mutex_lock(&w->lock);
+    if (w->open_dirs < w->max_open && (self = malloc(sizeof(*self)))) {
+        self->fd = fd;
+        self->refs = 1;
+        w->open_dirs++;
+    }
+    pthread_mutex_unlock(&w->lock);
+
+    while (rc == 0 && (got = dir_next(&dr, &name, &type)) != 0) {
+        size_t namelen;
         char *path;
         int kind;
 
-        if (de->d_name[0] == '.') {
+        if (got < 0) {
+            rc = lcmp__error_set(err,
+                                 LCMP_EIO,
+                                 item->path,
+                                 NULL,
+                                 "cannot read the directory: %s",
+                                 strerror(errno));
+            break;
+        }
+        if (name[0] == '.') {
             continue; /* ., .., hidden files and .git */
         }
+        kind = entry_kind(fd, name, type);
+        if (kind == 0 || (kind == 2 && item->depth >= MAX_DEPTH)) {
+            continue;
+        }
+        namelen = strlen(name);
         path = malloc(dirlen + namelen + 2);
         if (path == NULL) {
             rc = LCMP_ENOMEM;
@@ -943,43 +1132,72 @@ static int walk_expand(walk *w, const walk_item *item, lcmp_error *err)
         }
         memcpy(path, item->path, dirlen);
         path[dirlen] = '/';
-        memcpy(path + dirlen + 1, de->d_name, namelen + 1);
-        kind = entry_kind(de, path);
-        if (kind == 0 || (kind == 2 && item->depth >= MAX_DEPTH)) {
-            free(path);
-            continue;
-        }
+        memcpy(path + dirlen + 1, name, namelen + 1);
         chunk[n].path = path;
+        chunk[n].parent = self;
+        chunk[n].name = dirlen + 1;
         chunk[n].dir = kind == 2;
         chunk[n].depth = item->depth + 1;
         if (++n == WALK_CHUNK) {
-            rc = walk_push(w, chunk, n);
+            rc = walk_push(w, chunk, n, self);
             n = rc == 0 ? 0 : n;
         }
     }
-    closedir(d);
-    if (rc == 0 && n > 0) {
-        rc = walk_push(w, chunk, n);
-        n = rc == 0 ? 0 : n;
+    dir_end(&dr);
+    if (rc == 0) {
+        /* directories to the stack, a few files verified here */
+        for (i = k = 0; i < n; i++) {
+            if (chunk[i].dir) {
+                walk_item t = chunk[k];
+                chunk[k++] = chunk[i];
+                chunk[i] = t;
+            }
+        }
+        rc = walk_push(w, chunk, k, self);
+        if (rc == 0) {
+            memmove(chunk, chunk + k, (n - k) * sizeof(*chunk));
+            n -= k;
+        }
+        if (rc == 0 && n > WALK_INLINE) {
+            rc = walk_push(w, chunk, n, self);
+            n = rc == 0 ? 0 : n;
+        }
+        here.fd = fd;
+        here.refs = 1;
+        for (i = 0; rc == 0 && i < n; i++) {
+            chunk[i].parent = &here; /* open until this loop ends */
+            rc = add_path(w->r, &chunk[i], buf, err);
+            free(chunk[i].path);
+            chunk[i].path = NULL;
+        }
     }
-    while (n > 0) {
-        free(chunk[--n].path);
+    for (i = 0; i < n; i++) {
+        free(chunk[i].path);
     }
-    if (rc < 0) {
+    if (self != NULL) {
+        pthread_mutex_lock(&w->lock);
+        fd = walk_unref(w, self);
+        pthread_mutex_unlock(&w->lock);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (rc == LCMP_ENOMEM) {
         return lcmp__error_set(err, rc, item->path, NULL, "out of memory");
     }
-    return 0;
+    return rc;
 }
 
 static void *walk_worker(void *arg)
 {
     walk *w = arg;
+    lcmp_buf buf = LCMP_BUF_INIT;
     lcmp_error e;
 
     pthread_mutex_lock(&w->lock);
     for (;;) {
         walk_item item;
-        int rc;
+        int rc, done;
 
         while (w->rc == 0 && w->n == 0 && w->busy > 0) {
             pthread_cond_wait(&w->more, &w->lock);
@@ -992,12 +1210,13 @@ static void *walk_worker(void *arg)
         pthread_mutex_unlock(&w->lock);
 
         lcmp_error_clear(&e);
-        rc = item.dir ? walk_expand(w, &item, &e)
-                      : add_path(w->r, item.path, &e);
+        rc = item.dir ? walk_expand(w, &item, &buf, &e)
+                      : add_path(w->r, &item, &buf, &e);
         free(item.path);
 
         pthread_mutex_lock(&w->lock);
         w->busy--;
+        done = walk_unref(w, item.parent);
         if (rc < 0 && w->rc == 0) {
             w->rc = rc;
             w->err = e;
@@ -1005,8 +1224,14 @@ static void *walk_worker(void *arg)
         if (w->rc < 0 || (w->n == 0 && w->busy == 0)) {
             pthread_cond_broadcast(&w->more); /* the walk is over */
         }
+        if (done >= 0) {
+            pthread_mutex_unlock(&w->lock);
+            close(done);
+            pthread_mutex_lock(&w->lock);
+        }
     }
     pthread_mutex_unlock(&w->lock);
+    lcmp_buf_dispose(&buf);
     return NULL;
 }
 
@@ -1014,7 +1239,12 @@ static void *walk_worker(void *arg)
 static void walk_dispose(walk *w)
 {
     while (w->n > 0) {
-        free(w->items[--w->n].path);
+        walk_item *it = &w->items[--w->n];
+        int fd = walk_unref(w, it->parent);
+        if (fd >= 0) {
+            close(fd);
+        }
+        free(it->path);
     }
     free(w->items);
     w->items = NULL;
@@ -1065,6 +1295,14 @@ done:
 
 int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
 {
+    return lcmp__report_add_dir(r, dir, WALK_OPEN_DIRS, err);
+}
+
+int lcmp__report_add_dir(lcmp_report *r,
+                         const char *dir,
+                         unsigned open_dirs,
+                         lcmp_error *err)
+{
     walk w;
 
     if (r == NULL || dir == NULL) {
@@ -1073,12 +1311,15 @@ int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
     }
     memset(&w, 0, sizeof(w));
     w.r = r;
+    w.max_open = open_dirs;
     w.items = malloc(64 * sizeof(*w.items));
     if (w.items == NULL || (w.items[0].path = lcmp__strdup(dir)) == NULL) {
         free(w.items);
         return lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
     }
     w.alloc = 64;
+    w.items[0].parent = NULL;
+    w.items[0].name = 0;
     w.items[0].dir = true;
     w.items[0].depth = 0;
     w.n = 1;

@@ -75,6 +75,15 @@ typedef struct lcmp__rpt_entry {
     size_t nresults;
 } lcmp__rpt_entry;
 
+/* lcmp_report_add_dir() keeping at most `open_dirs` directories open for
+ * the entries of theirs still to be read (it passes 64); past that,
+ * entries are opened by their whole path. For the tests, which walk with
+ * 0 and 1 too. */
+int lcmp__report_add_dir(lcmp_report *r,
+                         const char *dir,
+                         unsigned open_dirs,
+                         lcmp_error *err);
+
 /* Merge one statement's outcome (takes the lock). 0 or LCMP_ENOMEM. */
 int lcmp__report_merge(lcmp_report *r,
                        const lcmp__rpt_entry *e,

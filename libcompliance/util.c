@@ -625,18 +625,40 @@ int lcmp__file_read(lcmp_buf *out,
                     size_t max_size,
                     lcmp_error *err)
 {
+    return lcmp__file_readat(out, AT_FDCWD, path, path, 0, max_size, err);
+}
+
+int lcmp__file_readat(lcmp_buf *out,
+                      int dirfd,
+                      const char *name,
+                      const char *shown,
+                      unsigned int flags,
+                      size_t max_size,
+                      lcmp_error *err)
+{
     struct stat st;
     size_t want, known = SIZE_MAX;
-    int fd, rc = LCMP_ERROR;
+    int fd, oflags = O_RDONLY | O_CLOEXEC, rc = LCMP_ERROR;
 
     lcmp__buf_clear(out);
+    if ((flags & LCMP__READ_REGULAR) != 0) {
+        /* no link followed, no wait for a writer on a FIFO */
+        oflags |= O_NOFOLLOW | O_NONBLOCK;
+    }
     do {
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = openat(dirfd, name, oflags);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         int code = errno == ENOENT ? LCMP_ENOTFOUND : LCMP_EIO;
+        if ((flags & LCMP__READ_REGULAR) != 0 && errno == ELOOP) {
+            return lcmp__error_set(err,
+                                   LCMP_EINVALID,
+                                   shown,
+                                   NULL,
+                                   "is a symbolic link (not followed)");
+        }
         return lcmp__error_set(
-            err, code, path, NULL, "cannot open: %s", strerror(errno));
+            err, code, shown, NULL, "cannot open: %s", strerror(errno));
     }
     /* A regular file is read as the size fstat gives (as git reads
      * objects): one buffer, and no read just to see the end. Anything else
@@ -645,22 +667,27 @@ int lcmp__file_read(lcmp_buf *out,
     want = 4096;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
         if ((uint64_t)st.st_size > max_size) {
-            rc = too_large(err, path, max_size);
+            rc = too_large(err, shown, max_size);
             goto done;
         }
         want = known = (size_t)st.st_size;
+    } else if ((flags & LCMP__READ_REGULAR) != 0) {
+        rc = lcmp__error_set(
+            err, LCMP_EINVALID, shown, NULL, "is not a regular file");
+        goto done;
     }
     for (;;) {
         ssize_t n;
 
         if (out->size > max_size) {
-            rc = too_large(err, path, max_size);
+            rc = too_large(err, shown, max_size);
             goto done;
         }
         if (out->size + 1 >= out->asize &&
             lcmp__buf_grow(out, out->size + (want > 0 ? want : 1) + 1) < 0)
         {
-            rc = lcmp__error_set(err, LCMP_ENOMEM, path, NULL, "out of memory");
+            rc =
+                lcmp__error_set(err, LCMP_ENOMEM, shown, NULL, "out of memory");
             goto done;
         }
         want = out->asize - out->size - 1;
@@ -673,7 +700,7 @@ int lcmp__file_read(lcmp_buf *out,
                 continue;
             }
             rc = lcmp__error_set(
-                err, LCMP_EIO, path, NULL, "cannot read: %s", strerror(errno));
+                err, LCMP_EIO, shown, NULL, "cannot read: %s", strerror(errno));
             goto done;
         }
         if (n == 0) {

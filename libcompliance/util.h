@@ -78,6 +78,20 @@ int lcmp__file_read(lcmp_buf *out,
                     size_t max_size,
                     lcmp_error *err);
 
+/* The same for `name` relative to the open directory `dirfd` (AT_FDCWD
+ * for the working directory), `shown` naming it in errors. With
+ * LCMP__READ_REGULAR only a regular file is read: a symbolic link is not
+ * followed (LCMP_EINVALID) and anything else is refused without waiting
+ * on it (a FIFO, a device: LCMP_EINVALID). */
+#define LCMP__READ_REGULAR 1u
+int lcmp__file_readat(lcmp_buf *out,
+                      int dirfd,
+                      const char *name,
+                      const char *shown,
+                      unsigned int flags,
+                      size_t max_size,
+                      lcmp_error *err);
+
 #define LCMP__DEFAULT_MAX_FILE_SIZE ((size_t)16 * 1024 * 1024)
 #define LCMP__DEFAULT_MAX_DEPTH     64u
 

@@ -412,9 +412,11 @@ static int cmp_cstr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Walk `root` on `threads` threads; the refused sources, one per line,
- * in sorted order (the report sorts them when it finishes). */
-static char *walk_refused(const char *root, unsigned threads)
+/* Walk `root` on `threads` threads keeping at most `open_dirs` directories
+ * open; the refused sources, one per line, in sorted order (the report
+ * sorts them when it finishes). */
+static char *
+walk_refused(const char *root, unsigned threads, unsigned open_dirs)
 {
     lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
     lcmp_keyring *kr = NULL;
@@ -433,10 +435,15 @@ static char *walk_refused(const char *root, unsigned threads)
     o.threads = threads;
     assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
     lcmp_error_clear(&err);
-    assert_int_equal(lcmp_report_add_dir(r, root, &err), 0);
+    assert_int_equal(open_dirs == 64
+                         ? lcmp_report_add_dir(r, root, &err)
+                         : lcmp__report_add_dir(r, root, open_dirs, &err),
+                     0);
     assert_int_equal(lcmp_report_finish(r, NULL), 0);
     assert_int_equal(lcmp_report_statement_count(r), r->nrefused);
     for (i = 0; i < r->nrefused; i++) {
+        /* read, and refused for what it holds: not "unreadable: ..." */
+        assert_int_equal(strncmp(r->refused[i].reason, "envelope: ", 10), 0);
         assert_int_equal(lcmp__buf_printf(&out, "%s\n", r->refused[i].source),
                          0);
     }
@@ -449,7 +456,7 @@ static void test_report__dir_walk_reads_what_it_should(void **state)
 {
     static const char levels[] = "/d1/d2/d3/d4/d5/d6/d7/d8/d9";
     const char *t = getenv("LCMP_TMPDIR");
-    char root[1024], p[2048], *want[400], *got;
+    char root[1024], p[2048], *want[500], *got;
     lcmp_buf expect = LCMP_BUF_INIT;
     size_t nwant = 0, i;
     unsigned threads;
@@ -481,6 +488,15 @@ static void test_report__dir_walk_reads_what_it_should(void **state)
     }
     WANT("%s/top.json", root);
     WANT("%s/gem-007/older.json", root);
+    /* files pushed for other workers (past 16 in a directory), in chunks
+     * of 32 and with a few left over */
+    for (d = 0; d < 20; d++) {
+        WANT("%s/gem-010/v%d.json", root, d);
+    }
+    MKDIR("%s/bulk", root);
+    for (d = 0; d < 75; d++) {
+        WANT("%s/bulk/s%02d.json", root, d);
+    }
     /* a directory inside an organisation's directory is walked too */
     MKDIR("%s/gem-007/archive", root);
     WANT("%s/gem-007/archive/v2025.2.json", root);
@@ -509,9 +525,14 @@ static void test_report__dir_walk_reads_what_it_should(void **state)
         free(want[i]);
     }
     for (threads = 1; threads <= 4; threads++) {
-        got = walk_refused(root, threads);
-        assert_string_equal(got, expect.ptr);
-        free(got);
+        /* directories open for their entries: as many as it needs (64),
+         * none (every entry by its whole path), and just one */
+        static const unsigned open_dirs[] = {64, 0, 1};
+        for (i = 0; i < 3; i++) {
+            got = walk_refused(root, threads, open_dirs[i]);
+            assert_string_equal(got, expect.ptr);
+            free(got);
+        }
     }
     lcmp_buf_dispose(&expect);
 }
@@ -538,7 +559,8 @@ static void test_report__dir_walk_refusals(void **state)
     lcmp_error_clear(&err);
     assert_int_equal(lcmp_report_add_dir(r, path, &err), LCMP_ENOTFOUND);
     assert_string_equal(err.source, path);
-    assert_string_equal(err.message, "cannot read the directory");
+    assert_string_equal(err.message,
+                        "cannot read the directory: No such file or directory");
     assert_int_equal(lcmp_report_add_dir(NULL, path, &err), LCMP_EINVALID);
     assert_int_equal(lcmp_report_add_dir(r, NULL, &err), LCMP_EINVALID);
     {

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -809,6 +811,75 @@ static void test_util__file_read_unknown_size(void **state)
     lcmp_buf_dispose(&buf);
 }
 
+/* What a directory walk reads: a regular file by its name in an open
+ * directory; a symbolic link is not followed and a FIFO is refused at
+ * once (nothing waits for a writer). */
+static void test_util__file_readat_regular_only(void **state)
+{
+    const char *t = getenv("LCMP_TMPDIR");
+    lcmp_buf buf = LCMP_BUF_INIT;
+    char dir[1024], path[1100];
+    lcmp_error err;
+    int fd;
+
+    (void)state;
+    assert_non_null(t);
+    snprintf(dir, sizeof(dir), "%s/readat", t);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof(path), "%s/s.json", dir);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "{}\n", 3), 3);
+    assert_int_equal(close(fd), 0);
+    snprintf(path, sizeof(path), "%s/link.json", dir);
+    assert_int_equal(symlink("s.json", path), 0);
+    snprintf(path, sizeof(path), "%s/fifo.json", dir);
+    assert_int_equal(mkfifo(path, 0644), 0);
+
+    fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    lcmp_error_clear(&err);
+    assert_int_equal(
+        lcmp__file_readat(
+            &buf, fd, "s.json", "shown/s.json", LCMP__READ_REGULAR, 100, &err),
+        0);
+    assert_string_equal(buf.ptr, "{}\n");
+    assert_int_equal(
+        lcmp__file_readat(
+            &buf, fd, "s.json", "shown/s.json", LCMP__READ_REGULAR, 2, &err),
+        LCMP_ELIMIT);
+    assert_string_equal(err.source, "shown/s.json");
+    assert_int_equal(lcmp__file_readat(&buf,
+                                       fd,
+                                       "link.json",
+                                       "shown/link.json",
+                                       LCMP__READ_REGULAR,
+                                       100,
+                                       &err),
+                     LCMP_EINVALID);
+    assert_string_equal(err.source, "shown/link.json");
+    assert_string_equal(err.message, "is a symbolic link (not followed)");
+    assert_int_equal(lcmp__file_readat(&buf,
+                                       fd,
+                                       "fifo.json",
+                                       "shown/fifo.json",
+                                       LCMP__READ_REGULAR,
+                                       100,
+                                       &err),
+                     LCMP_EINVALID);
+    assert_string_equal(err.message, "is not a regular file");
+    assert_int_equal(
+        lcmp__file_readat(
+            &buf, fd, "none.json", "shown/none.json", 0, 100, &err),
+        LCMP_ENOTFOUND);
+    /* without the flag, as lcmp__file_read(): the link is followed */
+    assert_int_equal(
+        lcmp__file_readat(&buf, fd, "link.json", "l", 0, 100, &err), 0);
+    assert_string_equal(buf.ptr, "{}\n");
+    assert_int_equal(close(fd), 0);
+    lcmp_buf_dispose(&buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -837,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_util__hex_and_sha256_parse),
         cmocka_unit_test(test_util__file_read),
         cmocka_unit_test(test_util__file_read_unknown_size),
+        cmocka_unit_test(test_util__file_readat_regular_only),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
