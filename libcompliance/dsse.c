@@ -19,65 +19,53 @@
 #include "util.h"
 
 /*
- * Base64 in both alphabets (RFC 4648 §4 and §5), in one pass. b64 gives
- * each character's value (low 6 bits), B64_STD for the characters of the
- * standard alphabet only ('+' '/'), B64_URL for the URL-safe only ('-'
- * '_'), B64_BAD for the others: a text mixing both alphabets is refused.
- * Only the canonical form is accepted (the bits the last character leaves
- * over are zero), so one byte string has one text per alphabet.
+ * Base64 in both alphabets (RFC 4648 §4 and §5), in one pass. B64(c) is
+ * the value of character c (6 bits) with flags above: B64_STD for the
+ * characters of the standard alphabet only ('+' '/'), B64_URL for the
+ * URL-safe only ('-' '_'), B64_BAD for any other character: a text mixing
+ * both alphabets is refused. Only the canonical form is accepted (the bits
+ * the last character leaves over are zero), so one byte string has one
+ * text per alphabet.
+ *
+ * The four tables hold B64(c) already shifted to its place in a 24-bit
+ * group of 4 characters, so a group is 4 loads and 3 ORs, its flags
+ * coming along in the top byte.
  */
-#define B64_STD 0x040
-#define B64_BAD 0x080
-#define B64_URL 0x100
+#define B64_STD 0x01000000u
+#define B64_URL 0x02000000u
+#define B64_BAD 0x80000000u
 
-/* clang-format off */
-static const uint16_t b64_table[256] = {
-#define X B64_BAD
-#define S B64_STD
-#define U B64_URL
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, 62 | S, X, 62 | U, X, 63 | S,
-    52, 53, 54, 55, 56, 57, 58, 59,
-    60, 61, X, X, X, X, X, X,
-    X, 0, 1, 2, 3, 4, 5, 6,
-    7, 8, 9, 10, 11, 12, 13, 14,
-    15, 16, 17, 18, 19, 20, 21, 22,
-    23, 24, 25, X, X, X, X, 63 | U,
-    X, 26, 27, 28, 29, 30, 31, 32,
-    33, 34, 35, 36, 37, 38, 39, 40,
-    41, 42, 43, 44, 45, 46, 47, 48,
-    49, 50, 51, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-    X, X, X, X, X, X, X, X,
-#undef X
-#undef S
-#undef U
-};
-/* clang-format on */
+#define B64(c)                                               \
+    ((c) >= 'A' && (c) <= 'Z'   ? (uint32_t)((c) - 'A')      \
+     : (c) >= 'a' && (c) <= 'z' ? (uint32_t)((c) - 'a' + 26) \
+     : (c) >= '0' && (c) <= '9' ? (uint32_t)((c) - '0' + 52) \
+     : (c) == '+'               ? 62u | B64_STD              \
+     : (c) == '/'               ? 63u | B64_STD              \
+     : (c) == '-'               ? 62u | B64_URL              \
+     : (c) == '_'               ? 63u | B64_URL              \
+                                : B64_BAD)
+#define B64_AT(c, shift) ((B64(c) & 63u) << (shift) | (B64(c) & ~63u))
+#define B64_4(c, s) \
+    B64_AT(c, s), B64_AT((c) + 1, s), B64_AT((c) + 2, s), B64_AT((c) + 3, s)
+#define B64_16(c, s) \
+    B64_4(c, s), B64_4((c) + 4, s), B64_4((c) + 8, s), B64_4((c) + 12, s)
+#define B64_64(c, s) \
+    B64_16(c, s), B64_16((c) + 16, s), B64_16((c) + 32, s), B64_16((c) + 48, s)
+#define B64_TABLE(s)                                                \
+    {                                                               \
+        B64_64(0, s), B64_64(64, s), B64_64(128, s), B64_64(192, s) \
+    }
+
+static const uint32_t b64_at18[256] = B64_TABLE(18);
+static const uint32_t b64_at12[256] = B64_TABLE(12);
+static const uint32_t b64_at6[256] = B64_TABLE(6);
+static const uint32_t b64_at0[256] = B64_TABLE(0);
 
 int lcmp__base64_decode_any(lcmp_buf *out, const char *in, size_t len)
 {
     const uint8_t *s = (const uint8_t *)in;
     size_t i, n = len, full, rest;
-    uint32_t a, b, c, e, seen = 0;
+    uint32_t a, seen = 0;
     uint8_t *d;
 
     lcmp__buf_clear(out);
@@ -95,23 +83,18 @@ int lcmp__base64_decode_any(lcmp_buf *out, const char *in, size_t len)
     }
     d = (uint8_t *)out->ptr;
     for (i = 0; i < full; i += 4) {
-        a = b64_table[s[i]];
-        b = b64_table[s[i + 1]];
-        c = b64_table[s[i + 2]];
-        e = b64_table[s[i + 3]];
-        seen |= a | b | c | e;
-        a = (a & 63) << 18 | (b & 63) << 12 | (c & 63) << 6 | (e & 63);
+        a = b64_at18[s[i]] | b64_at12[s[i + 1]] | b64_at6[s[i + 2]] |
+            b64_at0[s[i + 3]];
+        seen |= a;
         d[0] = (uint8_t)(a >> 16);
         d[1] = (uint8_t)(a >> 8);
         d[2] = (uint8_t)a;
         d += 3;
     }
     if (rest > 0) {
-        a = b64_table[s[full]];
-        b = b64_table[s[full + 1]];
-        c = rest == 3 ? b64_table[s[full + 2]] : 0;
-        seen |= a | b | c;
-        a = (a & 63) << 18 | (b & 63) << 12 | (c & 63) << 6;
+        a = b64_at18[s[full]] | b64_at12[s[full + 1]] |
+            (rest == 3 ? b64_at6[s[full + 2]] : 0);
+        seen |= a;
         if ((rest == 2 && (a & 0xFFFF) != 0) || (rest == 3 && (a & 0xFF) != 0))
         {
             seen |= B64_BAD; /* not canonical */

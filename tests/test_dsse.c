@@ -19,6 +19,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/evp.h>
 
 #include "dsse.h"
 #include "keys.h"
@@ -666,6 +667,51 @@ static void test_dsse__base64_both_alphabets(void **state)
     lcmp_buf_dispose(&out);
 }
 
+/* Every length up to 3 groups past a few lines, against OpenSSL's encoder,
+ * in both alphabets, padded and not; and every byte that is not base64 at
+ * every place of a group is refused. */
+static void test_dsse__base64_matches_openssl(void **state)
+{
+    unsigned char raw[200], text[300];
+    lcmp_buf out = LCMP_BUF_INIT;
+    size_t len, i, n;
+    int c, at;
+
+    (void)state;
+    for (i = 0; i < sizeof(raw); i++) {
+        raw[i] = (unsigned char)(i * 151u + 7u);
+    }
+    for (len = 0; len <= sizeof(raw); len++) {
+        n = (size_t)EVP_EncodeBlock(text, raw, (int)len);
+        assert_int_equal(lcmp__base64_decode_any(&out, (const char *)text, n),
+                         0);
+        assert_int_equal(out.size, len);
+        assert_memory_equal(out.ptr, raw, len);
+        while (n > 0 && text[n - 1] == '=') {
+            n--;
+        }
+        for (i = 0; i < n; i++) {
+            text[i] = text[i] == '+' ? '-' : text[i] == '/' ? '_' : text[i];
+        }
+        assert_int_equal(lcmp__base64_decode_any(&out, (const char *)text, n),
+                         0);
+        assert_int_equal(out.size, len);
+        assert_memory_equal(out.ptr, raw, len);
+    }
+    for (c = 0; c < 256; c++) {
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                 (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
+                 c == '_';
+        for (at = 0; at < 8; at++) {
+            char group[9] = "QUJDREVG"; /* "ABCDEF" */
+            group[at] = (char)c;
+            assert_int_equal(lcmp__base64_decode_any(&out, group, 8),
+                             ok ? 0 : LCMP_EPARSE);
+        }
+    }
+    lcmp_buf_dispose(&out);
+}
+
 static void test_dsse__payload_capped_at_16_mib(void **state)
 {
     size_t n = (LCMP__DSSE_MAX_PAYLOAD + 3) / 3 * 4;
@@ -773,6 +819,7 @@ int main(void)
         cmocka_unit_test(test_dsse__signatures_capped_at_16),
         cmocka_unit_test(test_dsse__bad_base64_refused),
         cmocka_unit_test(test_dsse__base64_both_alphabets),
+        cmocka_unit_test(test_dsse__base64_matches_openssl),
         cmocka_unit_test(test_dsse__payload_capped_at_16_mib),
         cmocka_unit_test(test_dsse__countersign_keeps_payload_and_signatures),
         cmocka_unit_test(test_dsse__sign_writes_a_parsable_envelope),
