@@ -2,11 +2,14 @@
  * The strict JSON reader of jscan.h.
  *
  * Invariants: `p` never passes `end`; every byte of a string is checked
- * (control characters, UTF-8 per RFC 3629) before it is copied; the
- * strings buffer holds at most the input's length plus one byte, because
- * every string's copy (unescaped, plus its NUL) is no longer than its
- * quoted source; a container is entered only below `max_depth`, so the
- * recursion in lcmp__jscan_skip() is bounded.
+ * (control characters, UTF-8 per RFC 3629) before it is kept; the strings
+ * kept need at most the input's length plus one byte, because every
+ * string's copy (unescaped, plus its NUL) is no longer than its quoted
+ * source and no source string is kept twice (a reader that goes back in
+ * the input, as statement.c's careful pass does, reads again only what it
+ * skipped, which gave its strings back), and the buffer has 8 bytes more
+ * for scan_string()'s copies of 8 bytes at a time; a container is entered only
+ * below `max_depth`, so the recursion in lcmp__jscan_skip() is bounded.
  */
 #include <errno.h>
 #include <math.h>
@@ -42,7 +45,7 @@ int lcmp__jscan_init(lcmp__jscan *js,
     js->err = err;
     js->max_depth =
         max_depth < LCMP__JSCAN_MAX_DEPTH ? max_depth : LCMP__JSCAN_MAX_DEPTH;
-    js->cap = len + 1;
+    js->cap = len + 1 + 8; /* see the invariants above */
     js->strings = malloc(js->cap);
     if (js->strings == NULL) {
         return lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
@@ -501,72 +504,115 @@ static const uint8_t plain[256] = {
 };
 /* clang-format on */
 
-/* Whether none of the 8 bytes at p is '"', '\\', a control character
- * (< 0x20) or non-ASCII (>= 0x80): the bytes plain[] accepts below 0x80.
- * Each test is the exact "some byte is zero / below n" bit trick. */
-static int plain8(const uint8_t *p)
+/* The 8 bytes at p as a number, the first byte lowest (on any machine). */
+static uint64_t load_le64(const uint8_t *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+/*
+ * Bit 7 of each byte of the result is set when that byte of v is not one
+ * plain[] accepts below 0x80: '"', '\\', a control character (< 0x20) or
+ * non-ASCII (>= 0x80). Each test is the "some byte is zero / below n" bit
+ * trick; its borrows only run towards the high bytes, so the lowest set
+ * bit is exact even when a higher one is not: it marks the first byte
+ * (as load_le64() reads them) that ends a run of plain ones.
+ */
+static uint64_t special8(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t v, quote, slash;
+    uint64_t quote = v ^ (ones * '"'), slash = v ^ (ones * '\\');
 
-    memcpy(&v, p, 8);
-    quote = v ^ (ones * '"');
-    slash = v ^ (ones * '\\');
-    return ((v | ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
-             ((slash - ones) & ~slash)) &
-            highs) == 0;
+    return (v | ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
+            ((slash - ones) & ~slash)) &
+           highs;
+}
+
+/* How many bytes come before the one that special8()'s `m` (not 0) marks. */
+static size_t plain_before(uint64_t m)
+{
+#if defined(__GNUC__)
+    return (size_t)__builtin_ctzll(m) >> 3;
+#else
+    size_t n = 0;
+    while ((m & 0x80) == 0) {
+        m >>= 8;
+        n++;
+    }
+    return n;
+#endif
 }
 
 /*
  * A string at p (the opening quote). With `copy`, it is unescaped into the
  * strings buffer (*out, *len); without, it is only checked.
+ *
+ * Plain bytes go eight at a time, copied whole before they are looked at:
+ * bytes copied past the end of the run are overwritten by what follows or
+ * never read. The copy stays inside the buffer: the strings kept, this one
+ * with its NUL included, fit in the input's length plus one, so this one
+ * is written from at most that length on, and the buffer has 8 more.
  */
 static int scan_string(lcmp__jscan *js, int copy, const char **out, size_t *len)
 {
     char *dst = js->strings + js->used, *start = dst, tmp[8], *t;
-    const uint8_t *run;
+    const uint8_t *p = js->p + 1, *end = js->end;
+    uint64_t m;
+    size_t n;
 
-    js->p++;
     for (;;) {
-        run = js->p;
-        /* eight bytes at a time while none ends the run (base64 payloads
-         * are thousands of plain bytes), then byte by byte */
-        while (js->end - js->p >= 8 && plain8(js->p)) {
-            js->p += 8;
+        /* (in locals: stores through dst cannot change them) */
+        while (end - p >= 8) {
+            if (copy) {
+                memcpy(dst, p, 8);
+            }
+            m = special8(load_le64(p));
+            if (m != 0) {
+                n = plain_before(m);
+                p += n;
+                dst += copy ? n : 0;
+                goto special;
+            }
+            p += 8;
+            dst += copy ? 8 : 0;
         }
-        while (js->p < js->end && plain[*js->p]) {
-            js->p++;
+        while (p < end && plain[*p]) {
+            if (copy) {
+                *dst++ = (char)*p;
+            }
+            p++;
         }
-        if (copy) {
-            memcpy(dst, run, (size_t)(js->p - run));
-            dst += js->p - run;
-        }
-        if (js->p == js->end) {
+special:
+        js->p = p;
+        if (p == end) {
             return syntax(js, "unexpected end of input in a string");
         }
-        if (*js->p == '"') {
-            js->p++;
+        if (*p == '"') {
+            js->p = p + 1;
             break;
         }
-        if (*js->p == '\\') {
-            js->p++;
+        if (*p == '\\') {
+            js->p = p + 1;
             t = copy ? dst : tmp;
             if (escape(js, &t) < 0) {
                 return LCMP_EPARSE;
             }
             dst = copy ? t : dst;
-        } else if (*js->p < 0x20) {
-            return syntax(js, "control character 0x%02x in a string", *js->p);
+            p = js->p;
+        } else if (*p < 0x20) {
+            return syntax(js, "control character 0x%02x in a string", *p);
         } else {
-            size_t n = utf8_len(js->p, js->end);
+            n = utf8_len(p, end);
             if (n == 0) {
                 return syntax(js, "invalid UTF-8 in a string");
             }
             if (copy) {
-                memcpy(dst, js->p, n);
+                memcpy(dst, p, n);
                 dst += n;
             }
-            js->p += n;
+            p += n;
         }
     }
     if (copy) {
@@ -576,6 +622,58 @@ static int scan_string(lcmp__jscan *js, int copy, const char **out, size_t *len)
         js->used += *len + 1;
     }
     return 0;
+}
+
+lcmp__jscan_mark lcmp__jscan_here(const lcmp__jscan *js)
+{
+    lcmp__jscan_mark at;
+
+    at.p = js->p;
+    at.used = js->used;
+    return at;
+}
+
+void lcmp__jscan_back(lcmp__jscan *js, lcmp__jscan_mark at)
+{
+    js->p = at.p;
+    js->used = at.used;
+}
+
+/* (copying 8 bytes at a time as scan_string() does, for the same reason
+ * within the same bounds) */
+int lcmp__jscan_plain_string(lcmp__jscan *js, const char **out)
+{
+    const uint8_t *p = js->p + 1, *q = p, *end = js->end;
+    char *dst = js->strings + js->used;
+    uint64_t m = 0;
+    size_t n;
+
+    if (js->p == end || *js->p != '"') {
+        return 0;
+    }
+    while (end - q >= 8) {
+        memcpy(dst + (q - p), q, 8);
+        if ((m = special8(load_le64(q))) != 0) {
+            q += plain_before(m);
+            break;
+        }
+        q += 8;
+    }
+    if (m == 0) {
+        while (q < end && plain[*q]) {
+            dst[q - p] = (char)*q;
+            q++;
+        }
+    }
+    if (q == end || *q != '"') {
+        return 0; /* an escape, a control character, non-ASCII, the end */
+    }
+    n = (size_t)(q - p);
+    dst[n] = '\0';
+    js->used += n + 1;
+    js->p = q + 1;
+    *out = dst;
+    return 1;
 }
 
 static int read_string(lcmp__jscan *js, const char **out, size_t *len)

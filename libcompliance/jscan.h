@@ -28,6 +28,7 @@
 #define LCMP_JSCAN_H
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "libcompliance/common.h"
 #include "util.h"
@@ -113,6 +114,35 @@ int lcmp__jscan_seen(lcmp__jscan *js,
                      uint32_t *seen,
                      uint32_t bit,
                      const char *key);
+
+/*
+ * Reading text laid out exactly as a known writer lays it out, without
+ * the general machinery (for the many small objects of one shape in a
+ * statement's results). These never report an error: when the text
+ * differs, they return 0 and the caller goes back to a mark taken before
+ * and reads the same text the general way, which accepts or refuses it
+ * with its own message. Going back also gives back the strings kept since.
+ */
+typedef struct lcmp__jscan_mark {
+    const uint8_t *p;
+    size_t used;
+} lcmp__jscan_mark;
+
+lcmp__jscan_mark lcmp__jscan_here(const lcmp__jscan *js);
+void lcmp__jscan_back(lcmp__jscan *js, lcmp__jscan_mark at);
+/* 1, and past it, when the text goes on with the `len` bytes of `lit`
+ * (inline: with a constant `len` the compiler compares in place). */
+static inline int lcmp__jscan_lit(lcmp__jscan *js, const char *lit, size_t len)
+{
+    if ((size_t)(js->end - js->p) < len || memcmp(js->p, lit, len) != 0) {
+        return 0;
+    }
+    js->p += len;
+    return 1;
+}
+/* 1 with the string kept (*out, NUL-terminated) when a string of plain
+ * ASCII (0x20-0x7F, no '\\') follows, else 0 and nothing read. */
+int lcmp__jscan_plain_string(lcmp__jscan *js, const char **out);
 
 /* An error at the current pointer (syntax errors: with line/column). */
 int lcmp__jscan_error(lcmp__jscan *js, int code, const char *fmt, ...)

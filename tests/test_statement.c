@@ -354,7 +354,9 @@ static void test_statement__release_must_name_objects(void **state)
 }
 
 /* Change one member of a good statement (JSON pointer to the parent, key,
- * new value; NULL value deletes) and expect a refusal at `pointer`. */
+ * new value; NULL value deletes) and expect a refusal at `pointer`, both
+ * in the writer's compact layout (which the reader takes a short way for
+ * results) and indented (which it reads the general way). */
 static void refuse(const char *parent,
                    const char *key,
                    json_t *value,
@@ -368,6 +370,7 @@ static void refuse(const char *parent,
     char *text;
     fixture f;
     const char *seg;
+    int layout;
 
     fixture_load(&f, "large-municipality.json", "2026-11-27");
     build(&payload, &f, NULL);
@@ -391,17 +394,19 @@ static void refuse(const char *parent,
     } else {
         assert_int_equal(json_object_set_new(obj, key, value), 0);
     }
-    text = json_dumps(doc, JSON_COMPACT);
-    lcmp_error_clear(&err);
-    assert_int_equal(
-        lcmp__statement_parse(
-            &st, (const uint8_t *)text, strlen(text), "payload", &err),
-        LCMP_EPARSE);
-    assert_null(st);
-    assert_string_equal(err.source, "payload");
-    assert_string_equal(err.pointer, pointer);
-    assert_non_null(strstr(err.message, message));
-    free(text);
+    for (layout = 0; layout < 2; layout++) {
+        text = json_dumps(doc, layout == 0 ? JSON_COMPACT : JSON_INDENT(2));
+        lcmp_error_clear(&err);
+        assert_int_equal(
+            lcmp__statement_parse(
+                &st, (const uint8_t *)text, strlen(text), "payload", &err),
+            LCMP_EPARSE);
+        assert_null(st);
+        assert_string_equal(err.source, "payload");
+        assert_string_equal(err.pointer, pointer);
+        assert_non_null(strstr(err.message, message));
+        free(text);
+    }
     json_decref(doc);
     lcmp_buf_dispose(&payload);
     fixture_free(&f);
@@ -461,6 +466,43 @@ static void test_statement__reader_refusals(void **state)
            json_string("non_compliant"),
            "/predicate/results/0",
            "original_state goes with state 'excepted' only");
+    /* each member of a result, as the short way reads them too */
+    refuse("/predicate/results/3",
+           "control",
+           json_string("GOV 01"),
+           "/predicate/results/3/control",
+           "'GOV 01' is not a control id");
+    refuse("/predicate/results/3",
+           "family",
+           json_integer(1),
+           "/predicate/results/3/family",
+           "expected a string");
+    refuse("/predicate/results/3",
+           "reasons",
+           json_array(),
+           "/predicate/results/3/reasons",
+           "an empty list of reasons is left out");
+    refuse("/predicate/results/3",
+           "reasons",
+           json_pack("[ss]", "stale", "Not A Code"),
+           "/predicate/results/3/reasons/1",
+           "'Not A Code' is not a reason code");
+    /* IAM-02 is excepted: its original_state stays where the writer put it */
+    refuse("/predicate/results/22",
+           "original_state",
+           json_string("later"),
+           "/predicate/results/22/original_state",
+           "'later' is not a known state");
+    refuse("/predicate/results/3",
+           "note",
+           json_string("x"),
+           "/predicate/results/3/note",
+           "unknown member 'note'");
+    refuse("/predicate/results/3",
+           "state",
+           NULL,
+           "/predicate/results/3",
+           "missing member 'state'");
     refuse("/predicate/baseline",
            "commit_id",
            json_string("abc"),
@@ -484,6 +526,74 @@ static void test_statement__reader_refusals(void **state)
            "the baseline subject's gitTag");
     refuse(
         "/subject", "1", json_string("x"), "/subject/1", "expected an object");
+}
+
+/* Results read the same whichever way the reader takes: the writer's
+ * compact text (the short way), the same document indented, and with its
+ * strings escaped or not ASCII (the general way). */
+static void test_statement__results_read_the_same_every_way(void **state)
+{
+    lcmp_buf payload = LCMP_BUF_INIT;
+    lcmp__statement *st[4] = {NULL, NULL, NULL, NULL};
+    json_t *doc, *results, *r;
+    char *text[4];
+    lcmp_error err;
+    size_t i, k, j;
+    fixture f;
+
+    (void)state;
+    fixture_load(&f, "large-municipality.json", "2026-11-27");
+    build(&payload, &f, NULL);
+    doc = json_loads(payload.ptr, 0, NULL);
+    assert_non_null(doc);
+    text[0] = lcmp__strdup(payload.ptr);
+    text[1] = json_dumps(doc, JSON_INDENT(2));
+    /* an escaped character in every family (the same text decoded) */
+    results = json_object_get(json_object_get(doc, "predicate"), "results");
+    text[2] = json_dumps(doc, JSON_COMPACT | JSON_ESCAPE_SLASH);
+    json_array_foreach (results, i, r) {
+        json_object_set_new(r, "family", json_string("gouvernance/\xc3\xa9"));
+    }
+    text[3] = json_dumps(doc, JSON_COMPACT);
+    assert_non_null(strstr(text[0], "{\"control\":"));
+    for (k = 0; k < 4; k++) {
+        assert_non_null(text[k]);
+        lcmp_error_clear(&err);
+        assert_int_equal(
+            lcmp__statement_parse(
+                &st[k], (const uint8_t *)text[k], strlen(text[k]), "p", &err),
+            0);
+        assert_int_equal(st[k]->nresults, st[0]->nresults);
+        assert_int_equal(st[k]->nreasons, st[0]->nreasons);
+    }
+    assert_true(st[0]->nresults > 30);
+    for (i = 0; i < st[0]->nresults; i++) {
+        const lcmp__stmt_result *a = &st[0]->results[i];
+        for (k = 1; k < 4; k++) {
+            const lcmp__stmt_result *b = &st[k]->results[i];
+            assert_string_equal(a->control, b->control);
+            assert_string_equal(b->family,
+                                k == 3 ? "gouvernance/\xc3\xa9" : a->family);
+            assert_string_equal(a->state, b->state);
+            assert_int_equal(a->state_code, b->state_code);
+            assert_int_equal(a->original_state == NULL,
+                             b->original_state == NULL);
+            if (a->original_state != NULL) {
+                assert_string_equal(a->original_state, b->original_state);
+            }
+            assert_int_equal(a->nreasons, b->nreasons);
+            for (j = 0; j < a->nreasons; j++) {
+                assert_string_equal(a->reasons[j], b->reasons[j]);
+            }
+        }
+    }
+    for (k = 0; k < 4; k++) {
+        lcmp__statement_free(st[k]);
+        free(text[k]);
+    }
+    json_decref(doc);
+    lcmp_buf_dispose(&payload);
+    fixture_free(&f);
 }
 
 static void test_statement__duplicate_keys_refused(void **state)
@@ -512,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_statement__valid_days),
         cmocka_unit_test(test_statement__release_must_name_objects),
         cmocka_unit_test(test_statement__reader_refusals),
+        cmocka_unit_test(test_statement__results_read_the_same_every_way),
         cmocka_unit_test(test_statement__duplicate_keys_refused),
     };
 
