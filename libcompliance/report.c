@@ -446,10 +446,13 @@ static int set_org(lcmp__rpt_org *o, const lcmp__rpt_entry *e)
     return 0;
 }
 
+/* Results of one statement handled without allocating, at most. */
+#define MERGE_ON_STACK 128
+
 static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
 {
     lcmp__rpt_org *o;
-    size_t i, *idx = NULL;
+    size_t i, *idx = NULL, on_stack[MERGE_ON_STACK];
     uint8_t *states;
     int rc;
 
@@ -478,27 +481,34 @@ static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
     {
         return 0;
     }
-    idx = malloc((e->nresults != 0 ? e->nresults : 1) * sizeof(*idx));
+    idx = e->nresults <= MERGE_ON_STACK ? on_stack
+                                        : malloc(e->nresults * sizeof(*idx));
     if (idx == NULL) {
         return LCMP_ENOMEM;
     }
     for (i = 0; i < e->nresults; i++) {
         idx[i] = control_get(r, e->results[i].control, e->results[i].family);
         if (idx[i] == (size_t)-1) {
-            free(idx);
+            if (idx != on_stack) {
+                free(idx);
+            }
             return LCMP_ENOMEM;
         }
     }
     states = malloc(r->ncontrols != 0 ? r->ncontrols : 1);
     if (states == NULL) {
-        free(idx);
+        if (idx != on_stack) {
+            free(idx);
+        }
         return LCMP_ENOMEM;
     }
     memset(states, LCMP__RPT_ABSENT, r->ncontrols);
     for (i = 0; i < e->nresults; i++) {
         states[idx[i]] = (uint8_t)e->results[i].state;
     }
-    free(idx);
+    if (idx != on_stack) {
+        free(idx);
+    }
     rc = set_org(o, e);
     if (rc < 0) {
         free(states);
@@ -536,8 +546,8 @@ static int merge_valid(lcmp_report *r,
                        const lcmp_statement_info *info,
                        lcmp_error *err)
 {
+    lcmp__rpt_result *res = NULL, on_stack[MERGE_ON_STACK];
     lcmp__rpt_entry e;
-    lcmp__rpt_result *res = NULL;
     size_t i;
     int rc;
 
@@ -545,7 +555,8 @@ static int merge_valid(lcmp_report *r,
     e.source = source;
     e.info = info;
     e.status = LCMP_ORG_VALID;
-    res = calloc(st->nresults != 0 ? st->nresults : 1, sizeof(*res));
+    res = st->nresults <= MERGE_ON_STACK ? on_stack
+                                         : calloc(st->nresults, sizeof(*res));
     if (res == NULL) {
         rc = lcmp__error_set(err, LCMP_ENOMEM, source, NULL, "out of memory");
         goto done;
@@ -560,7 +571,9 @@ static int merge_valid(lcmp_report *r,
     rc = lcmp__report_merge(r, &e, err);
 
 done:
-    free(res);
+    if (res != on_stack) {
+        free(res);
+    }
     return rc;
 }
 
@@ -600,7 +613,7 @@ static int add_one(lcmp_report *r,
     vo.release_payload = r->opts.release_payload;
     vo.envelope_source = source;
     lcmp_error_clear(&e);
-    rc = lcmp_verify(&v, buf, len, r->opts.at, &vo, &e);
+    rc = lcmp__verify_terse(&v, buf, len, r->opts.at, &vo, &e);
     if (rc == LCMP_EPARSE || rc == LCMP_ELIMIT) {
         lcmp_error_format(line, sizeof(line), &e);
         snprintf(reason, sizeof(reason), "envelope: %s", line);

@@ -535,7 +535,7 @@ static int grow(void **arr, size_t *cap, size_t need, size_t size)
     if (need <= *cap) {
         return 0;
     }
-    n = *cap < 16 ? 16 : *cap * 2;
+    n = *cap < 64 ? 64 : *cap * 2; /* a baseline has tens of controls */
     while (n < need) {
         n *= 2;
     }

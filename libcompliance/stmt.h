@@ -53,6 +53,16 @@ int lcmp__statement_parse(lcmp__statement **out,
 
 void lcmp__statement_free(lcmp__statement *st);
 
+/* lcmp_verify() for a caller that reads the reasons of failed steps only
+ * (the report, thousands of times): a step that passes, and a signature
+ * that verifies, says just "ok". The outcome is the same. */
+int lcmp__verify_terse(lcmp_verification **out,
+                       const uint8_t *envelope,
+                       size_t len,
+                       int64_t at,
+                       const lcmp_verify_options *opts,
+                       lcmp_error *err);
+
 /* The statement a verification parsed from the verified payload bytes
  * (borrowed; NULL when verification did not get that far). Saves callers
  * such as report and diff a second parse. */

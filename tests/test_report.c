@@ -168,6 +168,40 @@ static const lcmp_report_org *org(const lcmp_report *r, const char *id)
     return NULL;
 }
 
+/* More results in one statement than the merge handles without
+ * allocating (128): every one still counts, in the order given. */
+static void test_report__many_results_in_one_statement(void **state)
+{
+    fixture *f = *state;
+    lcmp_statement_info in = info_of("gem-a", "A", 100);
+    lcmp__rpt_result res[300];
+    char ids[300][16];
+    lcmp__rpt_entry e;
+    size_t i;
+
+    for (i = 0; i < 300; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "C-%03zu", i);
+        res[i].control = ids[i];
+        res[i].family = i % 2 == 0 ? "even" : "odd";
+        res[i].state = (lcmp_state_t)(i % 5);
+    }
+    memset(&e, 0, sizeof(e));
+    e.source = "a.json";
+    e.status = LCMP_ORG_VALID;
+    e.info = &in;
+    e.results = res;
+    e.nresults = 300;
+    assert_int_equal(lcmp__report_merge(f->report, &e, NULL), 0);
+    assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
+    assert_int_equal(lcmp_report_control_count(f->report), 300);
+    for (i = 0; i < 300; i++) {
+        const lcmp_report_row *c = control(f->report, ids[i]);
+        assert_int_equal(c->total, 1);
+        assert_int_equal(c->counts[i % 5], 1);
+        assert_string_equal(c->family, i % 2 == 0 ? "even" : "odd");
+    }
+}
+
 static void test_report__aggregates_shares(void **state)
 {
     fixture *f = *state;
@@ -579,6 +613,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             test_report__aggregates_shares, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(
+            test_report__many_results_in_one_statement,
+            setup_report,
+            teardown_report),
         cmocka_unit_test_setup_teardown(
             test_report__latest_valid_per_org, setup_report, teardown_report),
         cmocka_unit_test_setup_teardown(

@@ -209,6 +209,39 @@ static lcmp_verification *verify_with(const char *env,
     assert_int_equal(
         lcmp_verify(&v, (const uint8_t *)env, strlen(env), t, &opts, &err), 0);
     assert_non_null(v);
+    /* the report's terse verification: the same outcome, step by step,
+     * and the same reasons for every step that does not pass */
+    {
+        lcmp_verification *q = NULL;
+        size_t i;
+        assert_int_equal(
+            lcmp__verify_terse(
+                &q, (const uint8_t *)env, strlen(env), t, &opts, &err),
+            0);
+        assert_int_equal(lcmp_verification_valid(q),
+                         lcmp_verification_valid(v));
+        for (i = 0; i < LCMP_VSTEP_COUNT; i++) {
+            const lcmp_verify_step *a = lcmp_verification_step(v, i);
+            const lcmp_verify_step *b = lcmp_verification_step(q, i);
+            assert_int_equal(a->status, b->status);
+            if (a->status == LCMP_VSTATUS_OK) {
+                /* fixed texts cost nothing and stay */
+                assert_true(strcmp(b->reason, "ok") == 0 ||
+                            strcmp(b->reason, a->reason) == 0);
+            } else {
+                assert_string_equal(a->reason, b->reason);
+            }
+        }
+        assert_int_equal(lcmp_verification_signature_count(v),
+                         lcmp_verification_signature_count(q));
+        for (i = 0; i < lcmp_verification_signature_count(v); i++) {
+            const lcmp_verify_signature *a = lcmp_verification_signature(v, i);
+            const lcmp_verify_signature *b = lcmp_verification_signature(q, i);
+            assert_int_equal(a->verified, b->verified);
+            assert_int_equal(a->role, b->role);
+        }
+        lcmp_verification_free(q);
+    }
     lcmp_keyring_free(kr);
     return v;
 }
