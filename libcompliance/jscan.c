@@ -639,6 +639,30 @@ void lcmp__jscan_back(lcmp__jscan *js, lcmp__jscan_mark at)
     js->used = at.used;
 }
 
+int lcmp__jscan_quoted(lcmp__jscan *js, const char **out, size_t *len)
+{
+    char *dst = js->strings + js->used;
+    const uint8_t *q;
+    size_t n;
+
+    if (lcmp__jscan_peek(js) != LCMP__JS_STRING) {
+        return 0;
+    }
+    q = memchr(js->p + 1, '"', (size_t)(js->end - js->p - 1));
+    if (q == NULL) {
+        return 0;
+    }
+    /* source bytes, so within the strings' bound (see the invariants) */
+    n = (size_t)(q - js->p - 1);
+    memcpy(dst, js->p + 1, n);
+    dst[n] = '\0';
+    js->used += n + 1;
+    js->p = q + 1;
+    *out = dst;
+    *len = n;
+    return 1;
+}
+
 /* (copying 8 bytes at a time as scan_string() does, for the same reason
  * within the same bounds) */
 int lcmp__jscan_plain_string(lcmp__jscan *js, const char **out)

@@ -140,6 +140,11 @@ static inline int lcmp__jscan_lit(lcmp__jscan *js, const char *lit, size_t len)
     js->p += len;
     return 1;
 }
+/* 1 with the bytes up to the next '"' kept as a string (*out, *len), not
+ * checked nor unescaped, when a string follows: for a caller that checks
+ * every byte itself (base64 admits none that JSON escapes) and goes back
+ * to its mark when one does not pass. */
+int lcmp__jscan_quoted(lcmp__jscan *js, const char **out, size_t *len);
 /* 1 with the string kept (*out, NUL-terminated) when a string of plain
  * ASCII (0x20-0x7F, no '\\') follows, else 0 and nothing read. */
 int lcmp__jscan_plain_string(lcmp__jscan *js, const char **out);

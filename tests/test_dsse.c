@@ -712,6 +712,42 @@ static void test_dsse__base64_matches_openssl(void **state)
     lcmp_buf_dispose(&out);
 }
 
+/* A payload is decoded from its JSON string: escaped characters (legal
+ * JSON, if odd in base64) read the same as plain ones; a raw control
+ * character or a quote ends or breaks it as JSON says. */
+static void test_dsse__payload_json_escapes(void **state)
+{
+    lcmp__dsse *env;
+
+    (void)state;
+    env = parse_ok("{\"payload\":\"+\\/+\\u002fPj8=\",\"payloadType\":\"a\","
+                   "\"signatures\":[{\"sig\":\"AA==\"}]}");
+    assert_int_equal(env->payload_len, 5);
+    assert_memory_equal(env->payload, "\xfb\xff\xbf\x3e\x3f", 5);
+    assert_string_equal(env->payload_b64, "+/+/Pj8=");
+    lcmp__dsse_free(env);
+    env = parse_ok("{\"payload\":\"+/+/Pj8=\",\"payloadType\":\"a\","
+                   "\"signatures\":[{\"sig\":\"AA==\"}]}");
+    assert_int_equal(env->payload_len, 5);
+    assert_memory_equal(env->payload, "\xfb\xff\xbf\x3e\x3f", 5);
+    assert_string_equal(env->payload_b64, "+/+/Pj8=");
+    lcmp__dsse_free(env);
+    parse_fails("{\"payload\":\"aGk\\\"=\",\"payloadType\":\"a\","
+                "\"signatures\":[{\"sig\":\"AA==\"}]}",
+                LCMP_EPARSE,
+                "/payload",
+                "not base64");
+    parse_fails("{\"payload\":\"aG\nk=\",\"payloadType\":\"a\","
+                "\"signatures\":[{\"sig\":\"AA==\"}]}",
+                LCMP_EPARSE,
+                "/payload",
+                "control character");
+    parse_fails("{\"payload\":\"aGk",
+                LCMP_EPARSE,
+                "/payload",
+                "unexpected end of input in a string");
+}
+
 static void test_dsse__payload_capped_at_16_mib(void **state)
 {
     size_t n = (LCMP__DSSE_MAX_PAYLOAD + 3) / 3 * 4;
@@ -820,6 +856,7 @@ int main(void)
         cmocka_unit_test(test_dsse__bad_base64_refused),
         cmocka_unit_test(test_dsse__base64_both_alphabets),
         cmocka_unit_test(test_dsse__base64_matches_openssl),
+        cmocka_unit_test(test_dsse__payload_json_escapes),
         cmocka_unit_test(test_dsse__payload_capped_at_16_mib),
         cmocka_unit_test(test_dsse__countersign_keeps_payload_and_signatures),
         cmocka_unit_test(test_dsse__sign_writes_a_parsable_envelope),
