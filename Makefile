@@ -3,7 +3,8 @@
 #   make deps          install missing build/test packages (Debian/Ubuntu)
 #   make build         RelWithDebInfo build in build/
 #   make test          deps, then ctest in build/ (static, RelWithDebInfo),
-#                      build-asan/ (shared, Debug, ASan+UBSan) and, when
+#                      build-asan/ (shared, Debug, ASan+UBSan, the
+#                      portable readdir() path) and, when
 #                      fuzz/fuzz_*.c exist, a short libFuzzer run in
 #                      build-fuzz/ (clang), and the parser and
 #                      evaluation unit tests once more under valgrind
@@ -54,7 +55,7 @@ test-default: build
 test-asan:
 	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
 		-DLCMP_SANITIZE=address,undefined -DBUILD_SHARED_LIBS=ON \
-		-DLCMP_BUILD_BENCH=OFF $(COMMON_CMAKE_FLAGS)
+		-DLCMP_PORTABLE_READDIR=ON -DLCMP_BUILD_BENCH=OFF $(COMMON_CMAKE_FLAGS)
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build-asan && $(SANITIZER_ENV) $(CTEST) $(CTEST_FLAGS)
 
