@@ -8,8 +8,8 @@
  * source and no source string is kept twice (a reader that goes back in
  * the input, as statement.c's careful pass does, reads again only what it
  * skipped, which gave its strings back), and the buffer has 8 bytes more
- * for scan_string()'s copies of 8 bytes at a time; a container is entered only
- * below `max_depth`, so the recursion in lcmp__jscan_skip() is bounded.
+ * for the copies made 8 bytes at a time; a container is entered only below
+ * `max_depth`, so the recursion in lcmp__jscan_skip() is bounded.
  */
 #include <errno.h>
 #include <math.h>
