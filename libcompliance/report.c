@@ -845,15 +845,18 @@ typedef struct walk_item {
     size_t name;      /* where its name starts in path */
     unsigned depth;   /* 0: given by the caller, who may name a link */
     bool dir;
+    uint8_t *bytes; /* a statement handed over (a feed), or NULL */
+    size_t len;
 } walk_item;
 
 typedef struct walk {
     lcmp_report *r;
     walk_item *items;
     size_t n, alloc;
-    unsigned busy;      /* workers holding an item */
+    unsigned busy;      /* workers holding an item, and a feed's producer */
     unsigned open_dirs; /* walk_dirs alive */
     unsigned max_open;  /* and at most */
+    size_t queued;      /* bytes handed over by a feed, not yet verified */
     int rc;             /* first fatal error */
     lcmp_error err;
     pthread_mutex_t lock;
@@ -1048,6 +1051,7 @@ static int entry_kind(int dir, const char *name, int type)
 /* Move `n` items onto the shared stack and wake idle workers. */
 static int walk_push(walk *w, walk_item *items, size_t n, walk_dir *parent)
 {
+    size_t i;
     int rc = 0;
 
     if (n == 0) {
@@ -1070,6 +1074,9 @@ static int walk_push(walk *w, walk_item *items, size_t n, walk_dir *parent)
     }
     memcpy(w->items + w->n, items, n * sizeof(*items));
     w->n += n;
+    for (i = 0; i < n; i++) {
+        w->queued += items[i].len; /* 0 but for a feed's */
+    }
     if (parent != NULL) {
         parent->refs += (unsigned)n;
     }
@@ -1156,6 +1163,8 @@ walk_expand(walk *w, const walk_item *item, lcmp_buf *buf, lcmp_error *err)
         chunk[n].name = dirlen + 1;
         chunk[n].dir = kind == 2;
         chunk[n].depth = item->depth + 1;
+        chunk[n].bytes = NULL;
+        chunk[n].len = 0;
         if (++n == WALK_CHUNK) {
             rc = walk_push(w, chunk, n, self);
             n = rc == 0 ? 0 : n;
@@ -1206,6 +1215,25 @@ walk_expand(walk *w, const walk_item *item, lcmp_buf *buf, lcmp_error *err)
     return rc;
 }
 
+/* Do one item (taken off the stack): list it, read and verify it, or
+ * verify the bytes it carries; frees what it owns. */
+static int walk_do(walk *w, walk_item *item, lcmp_buf *buf, lcmp_error *e)
+{
+    int rc;
+
+    lcmp_error_clear(e);
+    if (item->bytes != NULL) {
+        rc = add_one(w->r, item->bytes, item->len, item->path, e);
+    } else if (item->dir) {
+        rc = walk_expand(w, item, buf, e);
+    } else {
+        rc = add_path(w->r, item, buf, e);
+    }
+    free(item->bytes);
+    free(item->path);
+    return rc;
+}
+
 static void *walk_worker(void *arg)
 {
     walk *w = arg;
@@ -1224,13 +1252,11 @@ static void *walk_worker(void *arg)
             break; /* a fatal error, or nothing left and nobody listing */
         }
         item = w->items[--w->n];
+        w->queued -= item.len;
         w->busy++;
         pthread_mutex_unlock(&w->lock);
 
-        lcmp_error_clear(&e);
-        rc = item.dir ? walk_expand(w, &item, &buf, &e)
-                      : add_path(w->r, &item, &buf, &e);
-        free(item.path);
+        rc = walk_do(w, &item, &buf, &e);
 
         pthread_mutex_lock(&w->lock);
         w->busy--;
@@ -1263,6 +1289,7 @@ static void walk_dispose(walk *w)
             close(fd);
         }
         free(it->path);
+        free(it->bytes);
     }
     free(w->items);
     w->items = NULL;
@@ -1340,6 +1367,8 @@ int lcmp__report_add_dir(lcmp_report *r,
     w.items[0].name = 0;
     w.items[0].dir = true;
     w.items[0].depth = 0;
+    w.items[0].bytes = NULL;
+    w.items[0].len = 0;
     w.n = 1;
     return walk_run(&w, thread_count(r, SIZE_MAX), err);
 }
@@ -1383,6 +1412,163 @@ int lcmp_report_add_files(lcmp_report *r,
 }
 
 /*
+ * A feed: statements handed over one at a time by a producer on the
+ * calling thread (report_repo.c, reading Git objects), verified by the
+ * walk's workers as they come. The producer counts as busy until it
+ * finishes, so workers wait for more instead of ending; when much is
+ * waiting (FEED_ITEMS per thread, or FEED_BYTES) it verifies some itself,
+ * so every core works and the memory held stays bounded.
+ */
+#define FEED_ITEMS 4
+#define FEED_BYTES ((size_t)64 * 1024 * 1024)
+
+struct lcmp__report_feed {
+    walk w;
+    pthread_t tids[MAX_THREADS];
+    unsigned int started, threads;
+    lcmp_buf buf;
+};
+
+int lcmp__report_feed_start(lcmp__report_feed **out,
+                            lcmp_report *r,
+                            lcmp_error *err)
+{
+    lcmp__report_feed *f;
+    unsigned int i;
+
+    *out = NULL;
+    f = calloc(1, sizeof(*f));
+    if (f == NULL) {
+        return lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
+    }
+    f->w.r = r;
+    f->w.busy = 1; /* the producer */
+    lcmp_error_clear(&f->w.err);
+    if (pthread_mutex_init(&f->w.lock, NULL) != 0) {
+        free(f);
+        return lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
+    }
+    if (pthread_cond_init(&f->w.more, NULL) != 0) {
+        pthread_mutex_destroy(&f->w.lock);
+        free(f);
+        return lcmp__error_set(
+            err, LCMP_ERROR, NULL, NULL, "cannot create a condition variable");
+    }
+    f->threads = thread_count(r, SIZE_MAX);
+    for (i = 1; i < f->threads; i++) {
+        if (pthread_create(&f->tids[f->started], NULL, walk_worker, &f->w) != 0)
+        {
+            break; /* fewer threads: the work still gets done */
+        }
+        f->started++;
+    }
+    *out = f;
+    return 0;
+}
+
+int lcmp__report_feed_add(lcmp__report_feed *f,
+                          uint8_t *bytes,
+                          size_t len,
+                          char *source,
+                          lcmp_error *err)
+{
+    walk *w = &f->w;
+    walk_item item;
+    int rc;
+
+    if (bytes == NULL || source == NULL) {
+        free(bytes);
+        free(source);
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no statement or source given");
+    }
+    memset(&item, 0, sizeof(item));
+    item.path = source;
+    item.bytes = bytes;
+    item.len = len;
+    pthread_mutex_lock(&w->lock);
+    rc = w->rc;
+    pthread_mutex_unlock(&w->lock);
+    if (rc == 0 && (rc = walk_push(w, &item, 1, NULL)) < 0) {
+        pthread_mutex_lock(&w->lock);
+        if (w->rc == 0) {
+            w->rc = rc;
+            lcmp__error_set(&w->err, rc, NULL, NULL, "out of memory");
+            pthread_cond_broadcast(&w->more);
+        }
+        pthread_mutex_unlock(&w->lock);
+    }
+    if (rc < 0) {
+        free(bytes);
+        free(source);
+    }
+    pthread_mutex_lock(&w->lock);
+    /* too much waiting: verify from the top of the stack here */
+    while (w->rc == 0 && w->n > 0 &&
+           (w->n > FEED_ITEMS * (size_t)f->threads || w->queued > FEED_BYTES))
+    {
+        lcmp_error e;
+        item = w->items[--w->n];
+        w->queued -= item.len;
+        pthread_mutex_unlock(&w->lock);
+        rc = walk_do(w, &item, &f->buf, &e);
+        pthread_mutex_lock(&w->lock);
+        if (rc < 0 && w->rc == 0) {
+            w->rc = rc;
+            w->err = e;
+            pthread_cond_broadcast(&w->more);
+        }
+    }
+    rc = w->rc;
+    if (rc < 0 && err != NULL) {
+        *err = w->err;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
+size_t lcmp__report_feed_waiting(lcmp__report_feed *f)
+{
+    size_t n;
+
+    pthread_mutex_lock(&f->w.lock);
+    n = f->w.n;
+    pthread_mutex_unlock(&f->w.lock);
+    return n;
+}
+
+int lcmp__report_feed_finish(lcmp__report_feed *f, lcmp_error *err)
+{
+    unsigned int i;
+    int rc;
+
+    if (f == NULL) {
+        return 0;
+    }
+    pthread_mutex_lock(&f->w.lock);
+    f->w.busy--; /* the producer is done: it works through what is left */
+    pthread_cond_broadcast(&f->w.more);
+    pthread_mutex_unlock(&f->w.lock);
+    walk_worker(&f->w);
+    for (i = 0; i < f->started; i++) {
+        pthread_join(f->tids[i], NULL);
+    }
+    pthread_cond_destroy(&f->w.more);
+    pthread_mutex_destroy(&f->w.lock);
+    rc = f->w.rc;
+    if (rc < 0 && err != NULL) {
+        *err = f->w.err;
+    }
+    walk_dispose(&f->w);
+    lcmp_buf_dispose(&f->buf);
+    free(f);
+    return rc;
+}
+
+/*
+ * Aggregation
+ *//*
  * Aggregation
  */
 

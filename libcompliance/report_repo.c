@@ -18,9 +18,11 @@
  *    in the report as a refused statement with its reason, so the reader
  *    sees it. Names starting with '.' are skipped, as lcmp_report_add_dir()
  *    skips hidden files.
- *  - Verification goes through lcmp_report_add_buffers() in batches of at
- *    most BATCH blobs or BATCH_BYTES bytes, so that every core verifies
- *    and the memory held is bounded whatever the repository's size.
+ *  - Each blob read is handed to a feed (lcmp__report_feed_add(), rpt.h)
+ *    and verified on the report's threads while the next ones are read;
+ *    the feed keeps what waits bounded (in number and bytes) by verifying
+ *    on this thread too, so the memory held does not grow with the
+ *    repository.
  *  - The network callbacks (certificates, host keys, byte cap) are those
  *    of lcmp_sync() (transport.h); nothing process-wide is set.
  */
@@ -38,8 +40,6 @@
 #define PRIVATE_REF  "refs/lcmp-report/main"
 #define MAX_DEPTH    8u
 #define MAX_BLOB     ((size_t)16 * 1024 * 1024)
-#define BATCH        512
-#define BATCH_BYTES  ((size_t)64 * 1024 * 1024)
 #define MAX_PATH_LEN 1024
 
 int lcmp_report_repo_options_init(lcmp_report_repo_options *opts,
@@ -68,45 +68,13 @@ static int git_fail(lcmp_error *err, const char *source, const char *what)
                                                            : "unknown error");
 }
 
-/* The walk's state: the statements read but not yet verified. */
+/* The walk's state. */
 typedef struct walk {
     lcmp_report *r;
     git_repository *repo;
     git_odb *odb;
-    uint8_t *bufs[BATCH];
-    size_t lens[BATCH];
-    char *sources[BATCH];
-    size_t n;
-    size_t bytes;
+    lcmp__report_feed *feed; /* where blobs read go to be verified */
 } walk;
-
-static void batch_clear(walk *w)
-{
-    size_t i;
-
-    for (i = 0; i < w->n; i++) {
-        free(w->bufs[i]);
-        free(w->sources[i]);
-    }
-    w->n = 0;
-    w->bytes = 0;
-}
-
-static int batch_flush(walk *w, lcmp_error *err)
-{
-    int rc = 0;
-
-    if (w->n != 0) {
-        rc = lcmp_report_add_buffers(w->r,
-                                     (const uint8_t *const *)w->bufs,
-                                     w->lens,
-                                     (const char *const *)w->sources,
-                                     w->n,
-                                     err);
-    }
-    batch_clear(w);
-    return rc;
-}
 
 /* "<repo:PATH>", with bytes that could not be shown as they are (control
  * characters) replaced by '?'. NULL when out of memory. */
@@ -169,7 +137,7 @@ static bool ends_with_json(const char *name)
     return n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
-/* Read one regular blob into the batch (or refuse it when too large). */
+/* Read one regular blob and hand it over (or refuse it when too large). */
 static int
 add_blob(walk *w, const git_tree_entry *te, const char *path, lcmp_error *err)
 {
@@ -201,17 +169,12 @@ add_blob(walk *w, const git_tree_entry *te, const char *path, lcmp_error *err)
     if (size != 0) {
         memcpy(copy, git_blob_rawcontent(blob), size);
     }
-    w->bufs[w->n] = copy;
-    w->lens[w->n] = size;
-    w->sources[w->n] = source;
-    w->n++;
-    w->bytes += size;
+    git_blob_free(blob);
+    blob = NULL;
+    /* the feed takes both, whatever it returns */
+    rc = lcmp__report_feed_add(w->feed, copy, size, source, err);
     copy = NULL;
     source = NULL;
-    rc = 0;
-    if (w->n == BATCH || w->bytes >= BATCH_BYTES) {
-        rc = batch_flush(w, err);
-    }
 done:
     free(copy);
     free(source);
@@ -481,14 +444,26 @@ int lcmp_report_add_repo(lcmp_report *r,
     }
     w->r = r;
     w->repo = repo;
+    if ((rc = lcmp__report_feed_start(&w->feed, r, err)) < 0) {
+        goto done;
+    }
     rc = walk_tree(w, stmts, "statements", 0, err);
-    if (rc == 0) {
-        rc = batch_flush(w, err);
+    {
+        /* everything handed over is verified (or the feed stopped) */
+        lcmp_error e;
+        int frc = lcmp__report_feed_finish(w->feed, &e);
+        w->feed = NULL;
+        if (rc == 0 && frc < 0) {
+            rc = frc;
+            if (err != NULL) {
+                *err = e;
+            }
+        }
     }
 
 done:
     if (w != NULL) {
-        batch_clear(w);
+        lcmp__report_feed_finish(w->feed, NULL);
         git_odb_free(w->odb);
         free(w);
     }

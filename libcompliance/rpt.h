@@ -84,6 +84,30 @@ int lcmp__report_add_dir(lcmp_report *r,
                          unsigned open_dirs,
                          lcmp_error *err);
 
+/*
+ * Statements handed over one at a time (report_repo.c reads them from Git
+ * objects) and verified as they come on the report's threads, the calling
+ * thread included when many are waiting. _add() takes `bytes` and
+ * `source` (both malloc'd, neither NULL: LCMP_EINVALID) in every case; it
+ * and _finish() return 0 or the first fatal error (after which the rest
+ * is not verified). _finish() waits for everything handed over and frees
+ * the feed; it must be called once _start() succeeded.
+ */
+typedef struct lcmp__report_feed lcmp__report_feed;
+
+int lcmp__report_feed_start(lcmp__report_feed **out,
+                            lcmp_report *r,
+                            lcmp_error *err);
+int lcmp__report_feed_add(lcmp__report_feed *f,
+                          uint8_t *bytes,
+                          size_t len,
+                          char *source,
+                          lcmp_error *err);
+int lcmp__report_feed_finish(lcmp__report_feed *f, lcmp_error *err);
+/* How many statements wait (for the tests: at most 4 per thread after an
+ * add, 64 MiB aside). */
+size_t lcmp__report_feed_waiting(lcmp__report_feed *f);
+
 /* Merge one statement's outcome (takes the lock). 0 or LCMP_ENOMEM. */
 int lcmp__report_merge(lcmp_report *r,
                        const lcmp__rpt_entry *e,

@@ -571,6 +571,66 @@ static void test_report__dir_walk_reads_what_it_should(void **state)
     lcmp_buf_dispose(&expect);
 }
 
+/* Statements handed over one at a time (as report --repo does): every one
+ * is verified whatever the number of threads, including when the caller
+ * has to verify some itself because too many wait. */
+static void test_report__feed_verifies_everything(void **state)
+{
+    lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
+    lcmp_keyring *kr = NULL;
+    lcmp__report_feed *feed = NULL;
+    lcmp_report *r = NULL;
+    lcmp_error err;
+    unsigned threads;
+    size_t i;
+    char want[32];
+
+    (void)state;
+    assert_int_equal(
+        lcmp_keyring_load(
+            &kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
+        0);
+    for (threads = 1; threads <= 4; threads++) {
+        o.keyring = kr;
+        o.release = no_release;
+        o.threads = threads;
+        assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
+        lcmp_error_clear(&err);
+        assert_int_equal(lcmp__report_feed_start(&feed, r, &err), 0);
+        for (i = 0; i < 300; i++) {
+            const char text[] = "{\"not\": \"an envelope\"}";
+            uint8_t *bytes = malloc(sizeof(text));
+            char *source = malloc(32);
+            assert_non_null(bytes);
+            assert_non_null(source);
+            memcpy(bytes, text, sizeof(text));
+            snprintf(source, 32, "<repo:s/%03zu.json>", i);
+            assert_int_equal(lcmp__report_feed_add(
+                                 feed, bytes, sizeof(text) - 1, source, &err),
+                             0);
+            /* what waits stays bounded: the caller verifies the excess */
+            assert_true(lcmp__report_feed_waiting(feed) <= 4 * threads);
+        }
+        assert_int_equal(
+            lcmp__report_feed_add(feed, NULL, 0, lcmp__strdup("x"), &err),
+            LCMP_EINVALID);
+        assert_int_equal(lcmp__report_feed_finish(feed, &err), 0);
+        assert_int_equal(lcmp_report_finish(r, NULL), 0);
+        assert_int_equal(lcmp_report_statement_count(r), 300);
+        assert_int_equal(r->nrefused, 300);
+        for (i = 0; i < 300; i++) {
+            /* sorted by source when the report finished */
+            snprintf(want, sizeof(want), "<repo:s/%03zu.json>", i);
+            assert_string_equal(r->refused[i].source, want);
+            assert_int_equal(strncmp(r->refused[i].reason, "envelope: ", 10),
+                             0);
+        }
+        lcmp_report_free(r);
+        r = NULL;
+    }
+    lcmp_keyring_free(kr);
+}
+
 static void test_report__dir_walk_refusals(void **state)
 {
     const char *t = getenv("LCMP_TMPDIR");
@@ -634,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_report__rejects_bad_options),
         cmocka_unit_test(test_report__dir_walk_reads_what_it_should),
         cmocka_unit_test(test_report__dir_walk_refusals),
+        cmocka_unit_test(test_report__feed_verifies_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
