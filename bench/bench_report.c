@@ -20,8 +20,10 @@
  *   raw:    the floor: as many EVP_DigestVerify (Ed25519) of a message as
  *           long as a statement as the report has statements, shared by
  *           one thread per CPU started for them, in a fresh process too
- *           (key and signature made before the clock starts). A report
- *           cannot do less: the same work, from the same start;
+ *           that first loads what the report loads (the signers, the
+ *           baseline) and makes its key and signature before the clock
+ *           starts. A report cannot do less: the same work, from the
+ *           same start;
  *   warm:   for reference, the same verification on every CPU for half
  *           a second, threads and caches warm: the best rate OpenSSL
  *           reaches. Start-up costs that no parallel program escapes
@@ -32,9 +34,12 @@
  * Short runs on both sides make single rounds noisy (0.64 to 0.84 in one
  * run of five rounds), hence nine, and the ratio is that of the two
  * medians (as in bench_check), with the range of single rounds printed
- * too. Per size it must be at least 0.80; peak memory is printed for both sizes
- * with their ratio (target: flat in N, the number of statements; printed, not
- * enforced).
+ * too. Per size it must be at least 0.80; peak memory is printed for
+ * both sizes with their ratio (target: flat in N, the number of
+ * statements; printed, not enforced). Last, the smaller sector is
+ * committed to a Git repository and reported with `compliance report
+ * --repo`'s path (lcmp_report_add_repo, after a first fetch), against the
+ * same floor; printed, not enforced.
  *
  * Usage: bench_report [--orgs N] [--small K] [--large K] [--keep DIR]
  *        (N municipalities with K statements each; defaults 1000, 1, 10)
@@ -100,35 +105,55 @@ static int threads_online(void)
 
 /* --- the worker: one report in a fresh process -------------------------- */
 
-static int worker(const char *dir, const char *src)
+/* What a report loads before it starts: the sector's statement signers
+ * and the baseline. The raw floor's worker loads the same, so that both
+ * start their clocks from the same state. */
+static int load_trust(lcmp_keyring **keyring,
+                      lcmp_baseline **baseline,
+                      const char *dir,
+                      const char *src,
+                      lcmp_error *err)
+{
+    lcmp_buf signers = LCMP_BUF_INIT;
+    char path[4096 + 64];
+    int rc;
+
+    snprintf(path, sizeof(path), "%s/statement_signers", dir);
+    rc = lcmp__file_read(&signers, path, 1 << 26, err);
+    if (rc == 0) {
+        rc = lcmp_keyring_load(keyring,
+                               (const uint8_t *)signers.ptr,
+                               signers.size,
+                               path,
+                               NULL,
+                               0,
+                               NULL,
+                               err);
+    }
+    lcmp_buf_dispose(&signers);
+    snprintf(path, sizeof(path), "%s/baselines/municipal", src);
+    if (rc == 0) {
+        rc = lcmp_baseline_load_dir(baseline, path, NULL, err);
+    }
+    return rc;
+}
+
+/* The report over `dir`/statements, or with `repo` over the statements
+ * repository `dir`/repo (fetched into `dir`/report.git). */
+static int worker(const char *dir, const char *src, int repo)
 {
     lcmp_report_options opts = LCMP_REPORT_OPTIONS_INIT;
     lcmp_keyring *keyring = NULL;
     lcmp_baseline *baseline = NULL;
     lcmp_report *report = NULL;
-    lcmp_buf signers = LCMP_BUF_INIT;
-    char path[4096], line[512];
+    char path[4096 + 64], work[4096 + 64], line[512];
     size_t i, valid = 0;
     lcmp_error err;
     double t0, t1, tk;
 
     lcmp_error_clear(&err);
     tk = now_s();
-    snprintf(path, sizeof(path), "%s/statement_signers", dir);
-    if (lcmp__file_read(&signers, path, 1 << 26, &err) != 0 ||
-        lcmp_keyring_load(&keyring,
-                          (const uint8_t *)signers.ptr,
-                          signers.size,
-                          path,
-                          NULL,
-                          0,
-                          NULL,
-                          &err) != 0)
-    {
-        goto fail;
-    }
-    snprintf(path, sizeof(path), "%s/baselines/municipal", src);
-    if (lcmp_baseline_load_dir(&baseline, path, NULL, &err) != 0) {
+    if (load_trust(&keyring, &baseline, dir, src, &err) != 0) {
         goto fail;
     }
     opts.keyring = keyring;
@@ -136,11 +161,13 @@ static int worker(const char *dir, const char *src)
     opts.baseline = baseline;
     opts.at = SECTOR_AT + 86400;
     opts.threads = 0;
-    snprintf(path, sizeof(path), "%s/statements", dir);
+    snprintf(path, sizeof(path), "%s/%s", dir, repo ? "repo" : "statements");
+    snprintf(work, sizeof(work), "%s/report.git", dir);
     t0 = now_s();
     tk = t0 - tk;
     if (lcmp_report_new(&report, &opts, &err) != 0 ||
-        lcmp_report_add_dir(report, path, &err) != 0 ||
+        (repo ? lcmp_report_add_repo(report, path, work, NULL, &err)
+              : lcmp_report_add_dir(report, path, &err)) != 0 ||
         lcmp_report_finish(report, &err) != 0)
     {
         goto fail;
@@ -160,7 +187,6 @@ static int worker(const char *dir, const char *src)
     lcmp_report_free(report);
     lcmp_baseline_free(baseline);
     lcmp_keyring_free(keyring);
-    lcmp_buf_dispose(&signers);
     return 0;
 fail:
     lcmp_error_format(line, sizeof(line), &err);
@@ -176,7 +202,8 @@ typedef struct run_result {
 } run_result;
 
 /* Run the worker on `dir` in a fresh process (this program, exec'd). */
-static int run_worker(run_result *out, const char *dir, const char *src)
+static int
+run_worker(run_result *out, const char *dir, const char *src, int repo)
 {
     int fds[2], status;
     pid_t pid;
@@ -194,8 +221,11 @@ static int run_worker(run_result *out, const char *dir, const char *src)
         return -1;
     }
     if (pid == 0) {
-        char *args[] = {
-            "bench_report", "--worker", (char *)dir, (char *)src, NULL};
+        char *args[] = {"bench_report",
+                        repo ? "--worker-repo" : "--worker",
+                        (char *)dir,
+                        (char *)src,
+                        NULL};
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
@@ -334,7 +364,10 @@ static void *raw_pool_worker(void *arg)
     return NULL;
 }
 
-static int raw_fresh_worker(const char *count, const char *length)
+static int raw_fresh_worker(const char *count,
+                            const char *length,
+                            const char *dir,
+                            const char *src)
 {
     static unsigned char msg[65536];
     unsigned char sig[64];
@@ -342,9 +375,17 @@ static int raw_fresh_worker(const char *count, const char *length)
     pthread_t tid[MAX_THREADS];
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int threads = threads_online(), started = 0, i;
+    lcmp_keyring *keyring = NULL;
+    lcmp_baseline *baseline = NULL;
+    lcmp_error err;
     raw_pool p;
     double t0;
 
+    /* loaded as the report loads it, and kept until the end, as there */
+    if (load_trust(&keyring, &baseline, dir, src, &err) != 0) {
+        fprintf(stderr, "bench_report: raw worker: %s\n", err.message);
+        return 2;
+    }
     if (msglen == 0 || msglen > sizeof(msg) ||
         RAND_bytes(msg, (int)msglen) != 1 ||
         (p.job.pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL ||
@@ -376,12 +417,16 @@ static int raw_fresh_worker(const char *count, const char *length)
     }
     printf("%.6f\n", now_s() - t0);
     EVP_PKEY_free(p.job.pkey);
+    lcmp_baseline_free(baseline);
+    lcmp_keyring_free(keyring);
     return 0;
 }
 
 /* Run raw_fresh_worker() for `n` messages of `msglen` bytes in a fresh
- * process; its seconds, or a negative number. */
-static double run_raw_fresh(size_t n, size_t msglen)
+ * process that first loads what a report over `dir` loads; its seconds,
+ * or a negative number. */
+static double
+run_raw_fresh(size_t n, size_t msglen, const char *dir, const char *src)
 {
     char buf[64], count[32], length[32];
     int fds[2], status;
@@ -402,7 +447,13 @@ static double run_raw_fresh(size_t n, size_t msglen)
         return -1;
     }
     if (pid == 0) {
-        char *args[] = {"bench_report", "--raw", count, length, NULL};
+        char *args[] = {"bench_report",
+                        "--raw",
+                        count,
+                        length,
+                        (char *)dir,
+                        (char *)src,
+                        NULL};
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
@@ -481,10 +532,13 @@ int main(int argc, char **argv)
         src = ".";
     }
     if (argc == 4 && strcmp(argv[1], "--worker") == 0) {
-        return worker(argv[2], argv[3]);
+        return worker(argv[2], argv[3], 0);
     }
-    if (argc == 4 && strcmp(argv[1], "--raw") == 0) {
-        return raw_fresh_worker(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "--worker-repo") == 0) {
+        return worker(argv[2], argv[3], 1);
+    }
+    if (argc == 6 && strcmp(argv[1], "--raw") == 0) {
+        return raw_fresh_worker(argv[2], argv[3], argv[4], argv[5]);
     }
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--orgs") == 0 && i + 1 < argc) {
@@ -582,14 +636,14 @@ int main(int argc, char **argv)
             run_result rr;
             double raw_s;
             warms[r] = raw_rate(pkey, msg, msglen, sig, siglen, threads);
-            raw_s = run_raw_fresh(sizes[s], msglen);
+            raw_s = run_raw_fresh(sizes[s], msglen, dirs[s], src);
             if (raw_s <= 0) {
                 fprintf(stderr, "bench_report: the raw worker failed\n");
                 missed = 2;
                 goto done;
             }
             raws[r] = (double)sizes[s] / raw_s;
-            if (run_worker(&rr, dirs[s], src) != 0) {
+            if (run_worker(&rr, dirs[s], src, 0) != 0) {
                 fprintf(stderr, "bench_report: the report worker failed\n");
                 missed = 2;
                 goto done;
@@ -647,6 +701,54 @@ int main(int argc, char **argv)
            hwm[0] / 1024.0,
            hwm[1] / 1024.0,
            hwm[0] > 0 ? hwm[1] / hwm[0] : 0.0);
+
+    /* report --repo: the smaller sector committed to a repository and
+     * fetched once; then each round a report fetches again (nothing new)
+     * and verifies every statement from the Git objects */
+    {
+        char cmd[sizeof(dirs[0]) * 2 + 512];
+        double raws[ROUNDS], reps[ROUNDS], ratios[ROUNDS];
+        run_result rr;
+        int r;
+        snprintf(cmd,
+                 sizeof(cmd),
+                 "cd '%s' && git init -q -b main repo && cp -R statements "
+                 "repo/ && git -C repo add -A && git -C repo -c user.name=B "
+                 "-c user.email=b@e commit -q -m s",
+                 dirs[0]);
+        if (system(cmd) != 0 || run_worker(&rr, dirs[0], src, 1) != 0) {
+            fprintf(stderr, "bench_report: cannot prepare the repository\n");
+            missed = 2;
+            goto done;
+        }
+        for (r = 0; r < ROUNDS; r++) {
+            double raw_s = run_raw_fresh(sizes[0], msglen, dirs[0], src);
+            if (raw_s <= 0 || run_worker(&rr, dirs[0], src, 1) != 0 ||
+                rr.statements != sizes[0] || rr.valid != orgs)
+            {
+                fprintf(stderr, "bench_report: the --repo round failed\n");
+                missed = 2;
+                goto done;
+            }
+            raws[r] = (double)sizes[0] / raw_s;
+            reps[r] = (double)rr.statements / rr.seconds;
+            ratios[r] = reps[r] / raws[r];
+        }
+        qsort(ratios, ROUNDS, sizeof(double), by_value);
+        qsort(raws, ROUNDS, sizeof(double), by_value);
+        qsort(reps, ROUNDS, sizeof(double), by_value);
+        printf("report --repo %zu statements (fetched before; a fetch with "
+               "nothing new included): %.0f statements/s, raw %.0f/s "
+               "(medians of %d), ratio %.2f (single rounds %.2f to %.2f); "
+               "no target\n",
+               sizes[0],
+               reps[ROUNDS / 2],
+               raws[ROUNDS / 2],
+               ROUNDS,
+               reps[ROUNDS / 2] / raws[ROUNDS / 2],
+               ratios[0],
+               ratios[ROUNDS - 1]);
+    }
 
 done:
     EVP_MD_CTX_free(ctx);
