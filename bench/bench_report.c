@@ -21,9 +21,10 @@
  *           long as a statement as the report has statements, shared by
  *           one thread per CPU started for them, in a fresh process too
  *           that first loads what the report loads (the signers, the
- *           baseline) and makes its key and signature before the clock
- *           starts. A report cannot do less: the same work, from the
- *           same start;
+ *           baseline) and reads the key, signature and message this
+ *           program made (it neither signs nor verifies before the clock
+ *           starts, as the report does not). A report cannot do less: the
+ *           same work, from the same start;
  *   warm:   for reference, the same verification on every CPU for half
  *           a second, threads and caches warm: the best rate OpenSSL
  *           reaches. Start-up costs that no parallel program escapes
@@ -364,44 +365,42 @@ static void *raw_pool_worker(void *arg)
     return NULL;
 }
 
+/* `job` holds a raw Ed25519 public key (32 bytes), a signature (64) and
+ * the message; made by the parent, so that nothing here signs or verifies
+ * before the clock starts (the report's worker does neither). */
 static int raw_fresh_worker(const char *count,
-                            const char *length,
+                            const char *job,
                             const char *dir,
                             const char *src)
 {
-    static unsigned char msg[65536];
-    unsigned char sig[64];
-    size_t siglen = sizeof(sig), msglen = strtoul(length, NULL, 10);
     pthread_t tid[MAX_THREADS];
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int threads = threads_online(), started = 0, i;
     lcmp_keyring *keyring = NULL;
     lcmp_baseline *baseline = NULL;
+    lcmp_buf bytes = LCMP_BUF_INIT;
     lcmp_error err;
     raw_pool p;
     double t0;
 
     /* loaded as the report loads it, and kept until the end, as there */
-    if (load_trust(&keyring, &baseline, dir, src, &err) != 0) {
+    if (load_trust(&keyring, &baseline, dir, src, &err) != 0 ||
+        lcmp__file_read(&bytes, job, 1 << 20, &err) != 0)
+    {
         fprintf(stderr, "bench_report: raw worker: %s\n", err.message);
         return 2;
     }
-    if (msglen == 0 || msglen > sizeof(msg) ||
-        RAND_bytes(msg, (int)msglen) != 1 ||
-        (p.job.pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL ||
-        ctx == NULL ||
-        EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, p.job.pkey, NULL) !=
-            1 ||
-        EVP_DigestSign(ctx, sig, &siglen, msg, msglen) != 1)
+    if (bytes.size <= 96 ||
+        (p.job.pkey = EVP_PKEY_new_raw_public_key_ex(
+             NULL, "ED25519", NULL, (const unsigned char *)bytes.ptr, 32)) ==
+            NULL)
     {
-        fprintf(stderr, "bench_report: cannot prepare the raw signature\n");
+        fprintf(stderr, "bench_report: raw worker: a bad job file\n");
         return 2;
     }
-    EVP_MD_CTX_free(ctx);
-    p.job.msg = msg;
-    p.job.msglen = msglen;
-    p.job.sig = sig;
-    p.job.siglen = siglen;
+    p.job.sig = (const unsigned char *)bytes.ptr + 32;
+    p.job.siglen = 64;
+    p.job.msg = (const unsigned char *)bytes.ptr + 96;
+    p.job.msglen = bytes.size - 96;
     atomic_init(&p.left, strtol(count, NULL, 10));
     /* as the report: the calling thread works too */
     t0 = now_s();
@@ -417,18 +416,19 @@ static int raw_fresh_worker(const char *count,
     }
     printf("%.6f\n", now_s() - t0);
     EVP_PKEY_free(p.job.pkey);
+    lcmp_buf_dispose(&bytes);
     lcmp_baseline_free(baseline);
     lcmp_keyring_free(keyring);
     return 0;
 }
 
-/* Run raw_fresh_worker() for `n` messages of `msglen` bytes in a fresh
- * process that first loads what a report over `dir` loads; its seconds,
- * or a negative number. */
+/* Run raw_fresh_worker() for `n` verifications of the `job` file in a
+ * fresh process that first loads what a report over `dir` loads; its
+ * seconds, or a negative number. */
 static double
-run_raw_fresh(size_t n, size_t msglen, const char *dir, const char *src)
+run_raw_fresh(size_t n, const char *job, const char *dir, const char *src)
 {
-    char buf[64], count[32], length[32];
+    char buf[64], count[32];
     int fds[2], status;
     ssize_t got;
     size_t used = 0;
@@ -436,7 +436,6 @@ run_raw_fresh(size_t n, size_t msglen, const char *dir, const char *src)
     pid_t pid;
 
     snprintf(count, sizeof(count), "%zu", n);
-    snprintf(length, sizeof(length), "%zu", msglen);
     if (pipe(fds) != 0) {
         return -1;
     }
@@ -450,7 +449,7 @@ run_raw_fresh(size_t n, size_t msglen, const char *dir, const char *src)
         char *args[] = {"bench_report",
                         "--raw",
                         count,
-                        length,
+                        (char *)job,
                         (char *)dir,
                         (char *)src,
                         NULL};
@@ -519,7 +518,7 @@ int main(int argc, char **argv)
     const char *src = getenv("LCMP_SOURCE_DIR");
     const char *keep = NULL;
     size_t orgs = 1000, per_org[2] = {1, 10}, sizes[2];
-    char base[4096], dirs[2][4096 + 16], errbuf[512];
+    char base[4096], dirs[2][4096 + 16], job[4096 + 16], errbuf[512];
     static unsigned char msg[65536];
     unsigned char sig[64];
     size_t siglen = sizeof(sig), msglen = 2048;
@@ -622,6 +621,23 @@ int main(int argc, char **argv)
         missed = 2;
         goto done;
     }
+    /* the same key, signature and message for the fresh raw workers */
+    {
+        unsigned char pub[32];
+        size_t publen = sizeof(pub);
+        FILE *f;
+        snprintf(job, sizeof(job), "%s/raw-job.bin", base);
+        f = fopen(job, "wb");
+        if (f == NULL || EVP_PKEY_get_raw_public_key(pkey, pub, &publen) != 1 ||
+            publen != 32 || siglen != 64 || fwrite(pub, 1, 32, f) != 32 ||
+            fwrite(sig, 1, 64, f) != 64 ||
+            fwrite(msg, 1, msglen, f) != msglen || fclose(f) != 0)
+        {
+            fprintf(stderr, "bench_report: cannot write %s\n", job);
+            missed = 2;
+            goto done;
+        }
+    }
 
     printf("threads: %d; raw message: %zu bytes; target ratio >= %.2f\n",
            threads,
@@ -636,7 +652,7 @@ int main(int argc, char **argv)
             run_result rr;
             double raw_s;
             warms[r] = raw_rate(pkey, msg, msglen, sig, siglen, threads);
-            raw_s = run_raw_fresh(sizes[s], msglen, dirs[s], src);
+            raw_s = run_raw_fresh(sizes[s], job, dirs[s], src);
             if (raw_s <= 0) {
                 fprintf(stderr, "bench_report: the raw worker failed\n");
                 missed = 2;
@@ -722,7 +738,7 @@ int main(int argc, char **argv)
             goto done;
         }
         for (r = 0; r < ROUNDS; r++) {
-            double raw_s = run_raw_fresh(sizes[0], msglen, dirs[0], src);
+            double raw_s = run_raw_fresh(sizes[0], job, dirs[0], src);
             if (raw_s <= 0 || run_worker(&rr, dirs[0], src, 1) != 0 ||
                 rr.statements != sizes[0] || rr.valid != orgs)
             {
