@@ -160,11 +160,7 @@ static void org_free(lcmp__rpt_org *o)
         return;
     }
     free(o->id);
-    free(o->name);
-    free(o->reason);
-    free(o->source);
-    free(o->release);
-    free(o->profile);
+    free(o->text);
     free(o->states);
     free(o);
 }
@@ -188,14 +184,12 @@ static lcmp__rpt_org *org_get(lcmp_report *r, const char *id)
         r->aorgs = n;
     }
     o = calloc(1, sizeof(*o));
-    if (o == NULL || set_str(&o->id, id) != 0 || set_str(&o->name, "") != 0 ||
-        set_str(&o->reason, "no statement") != 0 ||
-        set_str(&o->source, "") != 0 || set_str(&o->release, "") != 0 ||
-        set_str(&o->profile, "") != 0)
-    {
+    if (o == NULL || set_str(&o->id, id) != 0) {
         org_free(o);
         return NULL;
     }
+    o->name = o->source = o->release = o->profile = "";
+    o->reason = "no statement";
     o->pub.status = LCMP_ORG_MISSING;
     org_sync_pub(o);
     r->orgs[r->norgs++] = o;
@@ -418,23 +412,44 @@ static int add_refused(lcmp_report *r, const char *source, const char *reason)
     return 0;
 }
 
+/* An organisation's strings from the statement counted for it, in one
+ * block (one allocation per statement merged, not five); the name stays
+ * when the statement gives none. */
 static int set_org(lcmp__rpt_org *o, const lcmp__rpt_entry *e)
 {
     const lcmp_statement_info *in = e->info;
+    const char *v[5];
+    const char **at[5];
+    size_t len[5], total = 0, i;
+    char *text, *p;
 
-    if (set_str(&o->reason, e->status == LCMP_ORG_VALID ? "" : e->reason) !=
-            0 ||
-        set_str(&o->source, e->source) != 0 ||
-        set_str(&o->release, in->release) != 0 ||
-        set_str(&o->profile, in->profile) != 0)
-    {
+    v[0] = in->organisation_name != NULL && in->organisation_name[0] != '\0'
+               ? in->organisation_name
+               : o->name;
+    v[1] = e->status == LCMP_ORG_VALID || e->reason == NULL ? "" : e->reason;
+    v[2] = e->source != NULL ? e->source : "";
+    v[3] = in->release != NULL ? in->release : "";
+    v[4] = in->profile != NULL ? in->profile : "";
+    at[0] = &o->name;
+    at[1] = &o->reason;
+    at[2] = &o->source;
+    at[3] = &o->release;
+    at[4] = &o->profile;
+    for (i = 0; i < 5; i++) {
+        len[i] = strlen(v[i]);
+        total += len[i] + 1;
+    }
+    text = malloc(total);
+    if (text == NULL) {
         return LCMP_ENOMEM;
     }
-    if (in->organisation_name != NULL && in->organisation_name[0] != '\0' &&
-        set_str(&o->name, in->organisation_name) != 0)
-    {
-        return LCMP_ENOMEM;
+    for (i = 0, p = text; i < 5; i++) {
+        memcpy(p, v[i], len[i] + 1); /* v[0] may be in the old block */
+        *at[i] = p;
+        p += len[i] + 1;
     }
+    free(o->text);
+    o->text = text;
     o->pub.status = e->status;
     o->pub.evaluated_at = in->evaluated_at;
     o->pub.valid_until = in->valid_until;

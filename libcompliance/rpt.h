@@ -12,8 +12,10 @@
 
 /* One organisation: its summary, never its statements. */
 typedef struct lcmp__rpt_org {
-    lcmp_report_org pub; /* strings point to the owned copies below */
-    char *id, *name, *reason, *source, *release, *profile;
+    lcmp_report_org pub; /* strings point to those below */
+    char *id;            /* owned: the index's key */
+    char *text;          /* owned (or NULL): the strings below, one block */
+    const char *name, *reason, *source, *release, *profile;
     uint8_t *states; /* per control index: lcmp_state_t, or RPT_ABSENT */
     size_t nstates;
     bool expected;

@@ -281,6 +281,37 @@ static void test_report__latest_valid_per_org(void **state)
     assert_int_equal(lcmp_report_statement_count(f->report), 3);
 }
 
+/* A newer statement without an organisation name keeps the name an
+ * older one gave; its other strings replace the older ones. */
+static void test_report__name_kept_when_a_newer_statement_has_none(void **state)
+{
+    fixture *f = *state;
+    const lcmp_report_org *o;
+
+    merge_valid(f->report,
+                "gem-a",
+                "Gemeente A",
+                100,
+                "old.json",
+                LCMP_STATE_COMPLIANT,
+                LCMP_STATE_COMPLIANT);
+    merge_valid(f->report,
+                "gem-a",
+                "",
+                200,
+                "new.json",
+                LCMP_STATE_NON_COMPLIANT,
+                LCMP_STATE_COMPLIANT);
+    assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
+    o = org(f->report, "gem-a");
+    assert_string_equal(o->name, "Gemeente A");
+    assert_string_equal(o->source, "new.json");
+    assert_string_equal(o->release, "v2026.1");
+    assert_string_equal(o->profile, "basic");
+    assert_string_equal(o->reason, "");
+    assert_int_equal(o->evaluated_at, 200);
+}
+
 static void test_report__lists_missing_invalid_expired(void **state)
 {
     fixture *f = *state;
@@ -679,6 +710,10 @@ int main(void)
             teardown_report),
         cmocka_unit_test_setup_teardown(
             test_report__latest_valid_per_org, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(
+            test_report__name_kept_when_a_newer_statement_has_none,
+            setup_report,
+            teardown_report),
         cmocka_unit_test_setup_teardown(
             test_report__lists_missing_invalid_expired,
             setup_report,
