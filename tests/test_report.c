@@ -662,6 +662,134 @@ static void test_report__feed_verifies_everything(void **state)
     lcmp_keyring_free(kr);
 }
 
+/* A release lookup that fails for another reason than "not there" (here:
+ * the cache cannot be read) aborts verification, and so the feed. */
+static int failing_release(lcmp_release_info *out,
+                           lcmp_baseline **baseline,
+                           const char *tag,
+                           void *payload,
+                           lcmp_error *err)
+{
+    (void)out;
+    (void)baseline;
+    (void)tag;
+    (void)payload;
+    return lcmp__error_set(
+        err, LCMP_EIO, "cache", NULL, "the cache cannot be read");
+}
+
+/* A statement whose signature verifies, for the key `key` of the
+ * organisation the example declaration names (gem-kleinbeek). */
+static void signed_statement(lcmp_buf *env, const lcmp_key *key)
+{
+    static const lcmp_release_info release = {
+        "v2026.1",
+        "1111111111111111111111111111111111111111",
+        "2222222222222222222222222222222222222222",
+        "",
+        0,
+        0,
+        true,
+        true};
+    const char *src = getenv("LCMP_SOURCE_DIR");
+    lcmp_baseline *b = NULL;
+    lcmp_profile *p = NULL;
+    lcmp_declaration *d = NULL;
+    lcmp_result *res = NULL;
+    lcmp_buf decl = LCMP_BUF_INIT;
+    char path[1024];
+    int64_t t;
+
+    assert_non_null(src);
+    snprintf(path, sizeof(path), "%s/baselines/municipal", src);
+    assert_int_equal(lcmp_baseline_load_dir(&b, path, NULL, NULL), 0);
+    snprintf(path, sizeof(path), "%s/examples/small-municipality.json", src);
+    assert_int_equal(lcmp__file_read(&decl, path, 1 << 20, NULL), 0);
+    assert_int_equal(
+        lcmp_declaration_load_buffer(
+            &d, (const uint8_t *)decl.ptr, decl.size, path, NULL, NULL),
+        0);
+    assert_int_equal(
+        lcmp_profile_resolve(&p, b, lcmp_declaration_profile(d), NULL), 0);
+    assert_int_equal(lcmp_time_parse(&t, "2026-11-27T09:00:00Z", NULL), 0);
+    assert_int_equal(lcmp_evaluate(&res, p, d, t, NULL, NULL), 0);
+    assert_int_equal(lcmp_attest(env,
+                                 NULL,
+                                 res,
+                                 (const uint8_t *)decl.ptr,
+                                 decl.size,
+                                 &release,
+                                 key,
+                                 NULL,
+                                 NULL),
+                     0);
+    lcmp_result_free(res);
+    lcmp_declaration_free(d);
+    lcmp_profile_free(p);
+    lcmp_baseline_free(b);
+    lcmp_buf_dispose(&decl);
+}
+
+/* A fatal error while verifying stops the feed: every later add, and the
+ * finish, return it with its message. */
+static void test_report__feed_stops_on_a_fatal_error(void **state)
+{
+    lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
+    lcmp_buf env = LCMP_BUF_INIT, pub = LCMP_BUF_INIT, line = LCMP_BUF_INIT;
+    lcmp__report_feed *feed = NULL;
+    lcmp_keyring *kr = NULL;
+    lcmp_report *r = NULL;
+    lcmp_key *key = NULL;
+    lcmp_error err;
+    int rc, first = 0, i;
+
+    (void)state;
+    assert_int_equal(lcmp_key_generate(&key, LCMP_KEY_ED25519, NULL), 0);
+    assert_int_equal(lcmp_key_public_openssh(&pub, key, NULL), 0);
+    assert_int_equal(lcmp__buf_printf(&line, "gem-kleinbeek %s\n", pub.ptr), 0);
+    assert_int_equal(lcmp_keyring_load(&kr,
+                                       (const uint8_t *)line.ptr,
+                                       line.size,
+                                       NULL,
+                                       NULL,
+                                       0,
+                                       NULL,
+                                       NULL),
+                     0);
+    signed_statement(&env, key);
+    o.keyring = kr;
+    o.release = failing_release;
+    o.at = 1795770000 + 86400;
+    o.threads = 2;
+    assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
+    assert_int_equal(lcmp__report_feed_start(&feed, r, NULL), 0);
+    for (i = 0; i < 40; i++) {
+        uint8_t *copy = malloc(env.size);
+        assert_non_null(copy);
+        memcpy(copy, env.ptr, env.size);
+        lcmp_error_clear(&err);
+        rc = lcmp__report_feed_add(
+            feed, copy, env.size, lcmp__strdup("s.json"), &err);
+        if (first != 0) {
+            assert_int_equal(rc, LCMP_EIO); /* once stopped, stopped */
+        }
+        if (rc != 0) {
+            assert_int_equal(rc, LCMP_EIO);
+            assert_string_equal(err.message, "the cache cannot be read");
+            first = rc;
+        }
+    }
+    lcmp_error_clear(&err);
+    assert_int_equal(lcmp__report_feed_finish(feed, &err), LCMP_EIO);
+    assert_string_equal(err.message, "the cache cannot be read");
+    lcmp_report_free(r);
+    lcmp_keyring_free(kr);
+    lcmp_key_free(key);
+    lcmp_buf_dispose(&env);
+    lcmp_buf_dispose(&pub);
+    lcmp_buf_dispose(&line);
+}
+
 static void test_report__dir_walk_refusals(void **state)
 {
     const char *t = getenv("LCMP_TMPDIR");
@@ -730,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_report__dir_walk_reads_what_it_should),
         cmocka_unit_test(test_report__dir_walk_refusals),
         cmocka_unit_test(test_report__feed_verifies_everything),
+        cmocka_unit_test(test_report__feed_stops_on_a_fatal_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
