@@ -202,13 +202,12 @@ typedef struct run_result {
     long hwm_kb;
 } run_result;
 
-/* Run the worker on `dir` in a fresh process (this program, exec'd). */
-static int
-run_worker(run_result *out, const char *dir, const char *src, int repo)
+/* Run this program again with `args` (args[0] its name), its standard
+ * output into `buf`; 0 when it exits 0, else -1. */
+static int run_self(char *const args[], char *buf, size_t size)
 {
     int fds[2], status;
     pid_t pid;
-    char buf[256];
     ssize_t got;
     size_t used = 0;
 
@@ -222,11 +221,6 @@ run_worker(run_result *out, const char *dir, const char *src, int repo)
         return -1;
     }
     if (pid == 0) {
-        char *args[] = {"bench_report",
-                        repo ? "--worker-repo" : "--worker",
-                        (char *)dir,
-                        (char *)src,
-                        NULL};
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
@@ -234,8 +228,8 @@ run_worker(run_result *out, const char *dir, const char *src, int repo)
         _exit(127);
     }
     close(fds[1]);
-    while (used < sizeof(buf) - 1 &&
-           (got = read(fds[0], buf + used, sizeof(buf) - 1 - used)) != 0)
+    while (used < size - 1 &&
+           (got = read(fds[0], buf + used, size - 1 - used)) != 0)
     {
         if (got < 0) {
             if (errno == EINTR) {
@@ -248,14 +242,31 @@ run_worker(run_result *out, const char *dir, const char *src, int repo)
     buf[used] = '\0';
     close(fds[0]);
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0 ||
-        sscanf(buf,
-               "%zu %zu %lf %lf %ld",
-               &out->statements,
-               &out->valid,
-               &out->seconds,
-               &out->load_seconds,
-               &out->hwm_kb) != 5)
+        WEXITSTATUS(status) != 0)
+    {
+        return -1;
+    }
+    return 0;
+}
+
+/* Run the worker on `dir` in a fresh process (this program, exec'd). */
+static int
+run_worker(run_result *out, const char *dir, const char *src, int repo)
+{
+    char *args[] = {"bench_report",
+                    repo ? "--worker-repo" : "--worker",
+                    (char *)dir,
+                    (char *)src,
+                    NULL};
+    char buf[256];
+
+    if (run_self(args, buf, sizeof(buf)) != 0 || sscanf(buf,
+                                                        "%zu %zu %lf %lf %ld",
+                                                        &out->statements,
+                                                        &out->valid,
+                                                        &out->seconds,
+                                                        &out->load_seconds,
+                                                        &out->hwm_kb) != 5)
     {
         return -1;
     }
@@ -429,53 +440,18 @@ static double
 run_raw_fresh(size_t n, const char *job, const char *dir, const char *src)
 {
     char buf[64], count[32];
-    int fds[2], status;
-    ssize_t got;
-    size_t used = 0;
+    char *args[] = {"bench_report",
+                    "--raw",
+                    count,
+                    (char *)job,
+                    (char *)dir,
+                    (char *)src,
+                    NULL};
     double seconds = -1;
-    pid_t pid;
 
     snprintf(count, sizeof(count), "%zu", n);
-    if (pipe(fds) != 0) {
-        return -1;
-    }
-    pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        char *args[] = {"bench_report",
-                        "--raw",
-                        count,
-                        (char *)job,
-                        (char *)dir,
-                        (char *)src,
-                        NULL};
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv("/proc/self/exe", args);
-        _exit(127);
-    }
-    close(fds[1]);
-    while (used < sizeof(buf) - 1 &&
-           (got = read(fds[0], buf + used, sizeof(buf) - 1 - used)) != 0)
-    {
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            break;
-        }
-        used += (size_t)got;
-    }
-    buf[used] = '\0';
-    close(fds[0]);
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0 || sscanf(buf, "%lf", &seconds) != 1)
-    {
+    if (run_self(args, buf, sizeof(buf)) != 0 ||
+        sscanf(buf, "%lf", &seconds) != 1) {
         return -1;
     }
     return seconds;
