@@ -721,110 +721,6 @@ static unsigned int thread_count(const lcmp_report *r, size_t work)
 }
 
 /*
- * Buffers (e.g. blobs read from a Git tree): the same pool, but workers
- * take the next buffer instead of the next path.
- */
-
-typedef struct buf_pool {
-    lcmp_report *r;
-    const uint8_t *const *bufs;
-    const size_t *lens;
-    const char *const *sources;
-    size_t count;
-    size_t next;
-    int rc; /* first fatal error */
-    lcmp_error err;
-    pthread_mutex_t lock;
-} buf_pool;
-
-static void *buf_worker(void *arg)
-{
-    buf_pool *p = arg;
-    lcmp_error e;
-
-    for (;;) {
-        size_t i;
-        int rc;
-
-        pthread_mutex_lock(&p->lock);
-        if (p->rc < 0 || p->next >= p->count) {
-            pthread_mutex_unlock(&p->lock);
-            break;
-        }
-        i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        lcmp_error_clear(&e);
-        rc = add_one(p->r, p->bufs[i], p->lens[i], p->sources[i], &e);
-        if (rc < 0) {
-            pthread_mutex_lock(&p->lock);
-            if (p->rc == 0) {
-                p->rc = rc;
-                p->err = e;
-            }
-            pthread_mutex_unlock(&p->lock);
-        }
-    }
-    return NULL;
-}
-
-int lcmp_report_add_buffers(lcmp_report *r,
-                            const uint8_t *const *bufs,
-                            const size_t *lens,
-                            const char *const *sources,
-                            size_t count,
-                            lcmp_error *err)
-{
-    pthread_t threads[MAX_THREADS];
-    unsigned int n, started = 0, i;
-    size_t k;
-    buf_pool p;
-
-    if (r == NULL ||
-        (count != 0 && (bufs == NULL || lens == NULL || sources == NULL)))
-    {
-        return lcmp__error_set(
-            err, LCMP_EINVALID, NULL, NULL, "no report or statements given");
-    }
-    for (k = 0; k < count; k++) {
-        if (bufs[k] == NULL || sources[k] == NULL) {
-            return lcmp__error_set(err,
-                                   LCMP_EINVALID,
-                                   NULL,
-                                   NULL,
-                                   "statement %zu has no bytes or source",
-                                   k);
-        }
-    }
-    memset(&p, 0, sizeof(p));
-    p.r = r;
-    p.bufs = bufs;
-    p.lens = lens;
-    p.sources = sources;
-    p.count = count;
-    lcmp_error_clear(&p.err);
-    if (pthread_mutex_init(&p.lock, NULL) != 0) {
-        return lcmp__error_set(
-            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
-    }
-    n = thread_count(r, count);
-    for (i = 1; i < n; i++) {
-        if (pthread_create(&threads[started], NULL, buf_worker, &p) != 0) {
-            break; /* fewer threads: the work still gets done */
-        }
-        started++;
-    }
-    buf_worker(&p);
-    for (i = 0; i < started; i++) {
-        pthread_join(threads[i], NULL);
-    }
-    pthread_mutex_destroy(&p.lock);
-    if (p.rc < 0 && err != NULL) {
-        *err = p.err;
-    }
-    return p.rc;
-}
-
-/*
  * Statements in a directory tree: one pool of workers shares a stack of
  * work, each item a directory to list or a file to verify. A worker that
  * lists a directory pushes its subdirectories and its *.json files as it
@@ -860,8 +756,9 @@ typedef struct walk_item {
     size_t name;      /* where its name starts in path */
     unsigned depth;   /* 0: given by the caller, who may name a link */
     bool dir;
-    uint8_t *bytes; /* a statement handed over (a feed), or NULL */
+    uint8_t *bytes; /* a statement in memory (a feed's, a caller's), or NULL */
     size_t len;
+    bool borrowed; /* bytes and path are the caller's: not freed */
 } walk_item;
 
 typedef struct walk {
@@ -1173,13 +1070,11 @@ walk_expand(walk *w, const walk_item *item, lcmp_buf *buf, lcmp_error *err)
         memcpy(path, item->path, dirlen);
         path[dirlen] = '/';
         memcpy(path + dirlen + 1, name, namelen + 1);
-        chunk[n].path = path;
-        chunk[n].parent = self;
-        chunk[n].name = dirlen + 1;
-        chunk[n].dir = kind == 2;
-        chunk[n].depth = item->depth + 1;
-        chunk[n].bytes = NULL;
-        chunk[n].len = 0;
+        chunk[n] = (walk_item){.path = path,
+                               .parent = self,
+                               .name = dirlen + 1,
+                               .depth = item->depth + 1,
+                               .dir = kind == 2};
         if (++n == WALK_CHUNK) {
             rc = walk_push(w, chunk, n, self);
             n = rc == 0 ? 0 : n;
@@ -1244,8 +1139,10 @@ static int walk_do(walk *w, walk_item *item, lcmp_buf *buf, lcmp_error *e)
     } else {
         rc = add_path(w->r, item, buf, e);
     }
-    free(item->bytes);
-    free(item->path);
+    if (!item->borrowed) {
+        free(item->bytes);
+        free(item->path);
+    }
     return rc;
 }
 
@@ -1303,8 +1200,10 @@ static void walk_dispose(walk *w)
         if (fd >= 0) {
             close(fd);
         }
-        free(it->path);
-        free(it->bytes);
+        if (!it->borrowed) {
+            free(it->path);
+            free(it->bytes);
+        }
     }
     free(w->items);
     w->items = NULL;
@@ -1363,6 +1262,7 @@ int lcmp__report_add_dir(lcmp_report *r,
                          unsigned open_dirs,
                          lcmp_error *err)
 {
+    char *root;
     walk w;
 
     if (r == NULL || dir == NULL) {
@@ -1373,17 +1273,14 @@ int lcmp__report_add_dir(lcmp_report *r,
     w.r = r;
     w.max_open = open_dirs;
     w.items = malloc(64 * sizeof(*w.items));
-    if (w.items == NULL || (w.items[0].path = lcmp__strdup(dir)) == NULL) {
+    root = lcmp__strdup(dir);
+    if (w.items == NULL || root == NULL) {
         free(w.items);
+        free(root);
         return lcmp__error_set(err, LCMP_ENOMEM, dir, NULL, "out of memory");
     }
     w.alloc = 64;
-    w.items[0].parent = NULL;
-    w.items[0].name = 0;
-    w.items[0].dir = true;
-    w.items[0].depth = 0;
-    w.items[0].bytes = NULL;
-    w.items[0].len = 0;
+    w.items[0] = (walk_item){.path = root, .dir = true};
     w.n = 1;
     return walk_run(&w, thread_count(r, SIZE_MAX), err);
 }
@@ -1422,6 +1319,52 @@ int lcmp_report_add_files(lcmp_report *r,
                 err, LCMP_ENOMEM, paths[k], NULL, "out of memory");
         }
         w.n++;
+    }
+    return walk_run(&w, thread_count(r, count), err);
+}
+
+/* Statements in memory (e.g. blobs): the walk's pool, over items that
+ * borrow the caller's bytes and sources. */
+int lcmp_report_add_buffers(lcmp_report *r,
+                            const uint8_t *const *bufs,
+                            const size_t *lens,
+                            const char *const *sources,
+                            size_t count,
+                            lcmp_error *err)
+{
+    size_t k;
+    walk w;
+
+    if (r == NULL ||
+        (count != 0 && (bufs == NULL || lens == NULL || sources == NULL)))
+    {
+        return lcmp__error_set(
+            err, LCMP_EINVALID, NULL, NULL, "no report or statements given");
+    }
+    for (k = 0; k < count; k++) {
+        if (bufs[k] == NULL || sources[k] == NULL) {
+            return lcmp__error_set(err,
+                                   LCMP_EINVALID,
+                                   NULL,
+                                   NULL,
+                                   "statement %zu has no bytes or source",
+                                   k);
+        }
+    }
+    memset(&w, 0, sizeof(w));
+    w.r = r;
+    w.items = calloc(count != 0 ? count : 1, sizeof(*w.items));
+    if (w.items == NULL) {
+        return lcmp__error_set(err, LCMP_ENOMEM, NULL, NULL, "out of memory");
+    }
+    w.alloc = count != 0 ? count : 1;
+    /* the stack is popped from the top: the first statement goes last */
+    for (k = count; k-- > 0; w.n++) {
+        w.items[w.n].path = (char *)sources[k];
+        w.items[w.n].bytes = (uint8_t *)bufs[k];
+        w.items[w.n].len = lens[k];
+        w.items[w.n].borrowed = true;
+        w.queued += lens[k];
     }
     return walk_run(&w, thread_count(r, count), err);
 }

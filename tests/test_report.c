@@ -790,6 +790,62 @@ static void test_report__feed_stops_on_a_fatal_error(void **state)
     lcmp_buf_dispose(&line);
 }
 
+/* Statements in the caller's memory: each verified once, on any number
+ * of threads, and the caller's buffers left as they were. */
+static void test_report__add_buffers(void **state)
+{
+    static const char text[] = "{\"not\": \"an envelope\"}";
+    lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
+    const uint8_t *bufs[100];
+    const char *sources[100];
+    size_t lens[100], i;
+    char names[100][16];
+    lcmp_keyring *kr = NULL;
+    lcmp_report *r = NULL;
+    lcmp_error err;
+    unsigned threads;
+
+    (void)state;
+    assert_int_equal(
+        lcmp_keyring_load(
+            &kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
+        0);
+    for (i = 0; i < 100; i++) {
+        snprintf(names[i], sizeof(names[i]), "b%02zu.json", i);
+        bufs[i] = (const uint8_t *)text;
+        lens[i] = sizeof(text) - 1;
+        sources[i] = names[i];
+    }
+    for (threads = 1; threads <= 3; threads++) {
+        o.keyring = kr;
+        o.release = no_release;
+        o.threads = threads;
+        assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
+        lcmp_error_clear(&err);
+        assert_int_equal(
+            lcmp_report_add_buffers(r, bufs, lens, sources, 100, &err), 0);
+        assert_int_equal(lcmp_report_finish(r, NULL), 0);
+        assert_int_equal(lcmp_report_statement_count(r), 100);
+        for (i = 0; i < 100; i++) {
+            assert_string_equal(r->refused[i].source, names[i]);
+        }
+        /* refused before anything is read */
+        sources[1] = NULL;
+        assert_int_equal(
+            lcmp_report_add_buffers(r, bufs, lens, sources, 100, &err),
+            LCMP_EINVALID);
+        assert_string_equal(err.message, "statement 1 has no bytes or source");
+        sources[1] = names[1];
+        assert_int_equal(
+            lcmp_report_add_buffers(NULL, bufs, lens, sources, 100, &err),
+            LCMP_EINVALID);
+        assert_int_equal(lcmp_report_statement_count(r), 100);
+        lcmp_report_free(r);
+    }
+    assert_string_equal((const char *)bufs[0], text);
+    lcmp_keyring_free(kr);
+}
+
 static void test_report__dir_walk_refusals(void **state)
 {
     const char *t = getenv("LCMP_TMPDIR");
@@ -857,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_report__rejects_bad_options),
         cmocka_unit_test(test_report__dir_walk_reads_what_it_should),
         cmocka_unit_test(test_report__dir_walk_refusals),
+        cmocka_unit_test(test_report__add_buffers),
         cmocka_unit_test(test_report__feed_verifies_everything),
         cmocka_unit_test(test_report__feed_stops_on_a_fatal_error),
     };
