@@ -170,12 +170,12 @@ LCMP_EXTERN int lcmp_report_repo_options_init(lcmp_report_repo_options *opts,
  * the one the remote advertises for refs/heads/main, never a local ref.
  * Files are read from tree objects (no checkout): every regular blob
  * whose name ends in `.json`, at most 8 directories below `statements/`,
- * is verified as "<repo:statements/ORG/RELEASE.json>" in batches on the
- * report's threads. Symbolic links, submodules, blobs over 16 MiB, paths
- * that are not plain names and directories nested deeper are not read:
- * each is recorded as a refused statement with the reason. Other files
- * (e.g. a README) are ignored. A repository without `statements/` adds
- * nothing.
+ * is verified as "<repo:statements/ORG/RELEASE.json>" on the report's
+ * threads while the next ones are read. Symbolic links, submodules,
+ * blobs over 16 MiB, paths that are not plain names and directories
+ * nested deeper are not read: each is recorded as a refused statement
+ * with the reason. Other files (e.g. a README) are ignored. A repository
+ * without `statements/` adds nothing.
  *
  * @param url the statements repository: URL or local path
  * @param work_dir the private bare repository (e.g. <cache>/report.git)
