@@ -773,6 +773,8 @@ typedef struct walk {
     lcmp_error err;
     pthread_mutex_t lock;
     pthread_cond_t more; /* items pushed, or the walk ended */
+    pthread_t tids[MAX_THREADS];
+    unsigned started; /* workers started besides the caller */
 } walk;
 
 /* Open an item with `flags` added: relative to its directory when that
@@ -1209,37 +1211,42 @@ static void walk_dispose(walk *w)
     w->items = NULL;
 }
 
-/*
- * Run the walk over the `w->n` items already on its stack (owned by it)
- * on up to `threads` threads; 0 or the first fatal error.
- */
-static int walk_run(walk *w, unsigned int threads, lcmp_error *err)
+/* Start workers (the caller makes `threads`) on the walk; 0 or an error,
+ * and then nothing is left to undo but walk_dispose(). */
+static int walk_start(walk *w, unsigned int threads, lcmp_error *err)
 {
-    pthread_t tids[MAX_THREADS];
-    unsigned int started = 0, i;
-    int rc = 0;
+    unsigned int i;
 
     lcmp_error_clear(&w->err);
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
-        rc = lcmp__error_set(
+        return lcmp__error_set(
             err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
-        goto done;
     }
     if (pthread_cond_init(&w->more, NULL) != 0) {
         pthread_mutex_destroy(&w->lock);
-        rc = lcmp__error_set(
+        return lcmp__error_set(
             err, LCMP_ERROR, NULL, NULL, "cannot create a condition variable");
-        goto done;
     }
+    w->started = 0;
     for (i = 1; i < threads; i++) {
-        if (pthread_create(&tids[started], NULL, walk_worker, w) != 0) {
+        if (pthread_create(&w->tids[w->started], NULL, walk_worker, w) != 0) {
             break; /* fewer threads: the work still gets done */
         }
-        started++;
+        w->started++;
     }
+    return 0;
+}
+
+/* Work on the walk with its workers until it is done, then join them and
+ * free it; 0 or the first fatal error. */
+static int walk_end(walk *w, lcmp_error *err)
+{
+    unsigned int i;
+    int rc;
+
     walk_worker(w);
-    for (i = 0; i < started; i++) {
-        pthread_join(tids[i], NULL);
+    for (i = 0; i < w->started; i++) {
+        pthread_join(w->tids[i], NULL);
     }
     pthread_cond_destroy(&w->more);
     pthread_mutex_destroy(&w->lock);
@@ -1247,9 +1254,23 @@ static int walk_run(walk *w, unsigned int threads, lcmp_error *err)
     if (rc < 0 && err != NULL) {
         *err = w->err;
     }
-done:
     walk_dispose(w);
     return rc;
+}
+
+/*
+ * Run the walk over the `w->n` items already on its stack (owned by it)
+ * on up to `threads` threads; 0 or the first fatal error.
+ */
+static int walk_run(walk *w, unsigned int threads, lcmp_error *err)
+{
+    int rc = walk_start(w, threads, err);
+
+    if (rc < 0) {
+        walk_dispose(w);
+        return rc;
+    }
+    return walk_end(w, err);
 }
 
 int lcmp_report_add_dir(lcmp_report *r, const char *dir, lcmp_error *err)
@@ -1382,8 +1403,7 @@ int lcmp_report_add_buffers(lcmp_report *r,
 
 struct lcmp__report_feed {
     walk w;
-    pthread_t tids[MAX_THREADS];
-    unsigned int started, threads;
+    unsigned int threads;
     lcmp_buf buf;
 };
 
@@ -1392,7 +1412,7 @@ int lcmp__report_feed_start(lcmp__report_feed **out,
                             lcmp_error *err)
 {
     lcmp__report_feed *f;
-    unsigned int i;
+    int rc;
 
     *out = NULL;
     f = calloc(1, sizeof(*f));
@@ -1401,25 +1421,10 @@ int lcmp__report_feed_start(lcmp__report_feed **out,
     }
     f->w.r = r;
     f->w.busy = 1; /* the producer */
-    lcmp_error_clear(&f->w.err);
-    if (pthread_mutex_init(&f->w.lock, NULL) != 0) {
-        free(f);
-        return lcmp__error_set(
-            err, LCMP_ERROR, NULL, NULL, "cannot create a mutex");
-    }
-    if (pthread_cond_init(&f->w.more, NULL) != 0) {
-        pthread_mutex_destroy(&f->w.lock);
-        free(f);
-        return lcmp__error_set(
-            err, LCMP_ERROR, NULL, NULL, "cannot create a condition variable");
-    }
     f->threads = thread_count(r, SIZE_MAX);
-    for (i = 1; i < f->threads; i++) {
-        if (pthread_create(&f->tids[f->started], NULL, walk_worker, &f->w) != 0)
-        {
-            break; /* fewer threads: the work still gets done */
-        }
-        f->started++;
+    if ((rc = walk_start(&f->w, f->threads, err)) < 0) {
+        free(f);
+        return rc;
     }
     *out = f;
     return 0;
@@ -1498,7 +1503,6 @@ size_t lcmp__report_feed_waiting(lcmp__report_feed *f)
 
 int lcmp__report_feed_finish(lcmp__report_feed *f, lcmp_error *err)
 {
-    unsigned int i;
     int rc;
 
     if (f == NULL) {
@@ -1508,17 +1512,7 @@ int lcmp__report_feed_finish(lcmp__report_feed *f, lcmp_error *err)
     f->w.busy--; /* the producer is done: it works through what is left */
     pthread_cond_broadcast(&f->w.more);
     pthread_mutex_unlock(&f->w.lock);
-    walk_worker(&f->w);
-    for (i = 0; i < f->started; i++) {
-        pthread_join(f->tids[i], NULL);
-    }
-    pthread_cond_destroy(&f->w.more);
-    pthread_mutex_destroy(&f->w.lock);
-    rc = f->w.rc;
-    if (rc < 0 && err != NULL) {
-        *err = f->w.err;
-    }
-    walk_dispose(&f->w);
+    rc = walk_end(&f->w, err);
     lcmp_buf_dispose(&f->buf);
     free(f);
     return rc;
