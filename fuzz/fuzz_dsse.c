@@ -7,7 +7,8 @@
  *
  * Besides the sanitizers it checks the error contract: a failure returns
  * the code it stores and leaves no object; a verification names every
- * step with a reason.
+ * step with a reason. The input is also decoded as base64 in 16-character
+ * blocks and 4 characters at a time, which must agree.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -93,6 +94,24 @@ static void check_verification(const lcmp_verification *v)
     }
 }
 
+/* The input as base64 text: decoded in 16-character blocks (where the CPU
+ * can) and 4 characters at a time, with the same outcome and bytes. */
+static void check_base64(const uint8_t *data, size_t size)
+{
+    lcmp_buf a = LCMP_BUF_INIT, b = LCMP_BUF_INIT;
+    int ra = lcmp__base64_decode_any(&a, (const char *)data, size);
+    int rb = lcmp__base64_decode_scalar(&b, (const char *)data, size);
+
+    if (ra != rb ||
+        (ra == 0 && (a.size != b.size ||
+                     (a.size > 0 && memcmp(a.ptr, b.ptr, a.size) != 0))))
+    {
+        abort();
+    }
+    lcmp_buf_dispose(&a);
+    lcmp_buf_dispose(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lcmp_verify_options opts = LCMP_VERIFY_OPTIONS_INIT;
@@ -103,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lcmp_error err;
     int rc;
 
+    check_base64(data, size);
     lcmp_error_clear(&err);
     rc = lcmp__dsse_parse(&env, data, size, "fuzz.json", &err);
     if ((rc == 0) != (env != NULL) ||

@@ -667,6 +667,22 @@ static void test_dsse__base64_both_alphabets(void **state)
     lcmp_buf_dispose(&out);
 }
 
+/* Decode `text` both ways (in 16-character blocks where the CPU can, and
+ * 4 characters at a time): the same code, and the same bytes. */
+static int decode_both(lcmp_buf *out, const char *text, size_t n)
+{
+    lcmp_buf scalar = LCMP_BUF_INIT;
+    int rc = lcmp__base64_decode_any(out, text, n);
+
+    assert_int_equal(lcmp__base64_decode_scalar(&scalar, text, n), rc);
+    if (rc == 0) {
+        assert_int_equal(out->size, scalar.size);
+        assert_memory_equal(out->ptr, scalar.ptr, scalar.size);
+    }
+    lcmp_buf_dispose(&scalar);
+    return rc;
+}
+
 /* Every length up to 3 groups past a few lines, against OpenSSL's encoder,
  * in both alphabets, padded and not; and every byte that is not base64 at
  * every place of a group is refused. */
@@ -683,8 +699,7 @@ static void test_dsse__base64_matches_openssl(void **state)
     }
     for (len = 0; len <= sizeof(raw); len++) {
         n = (size_t)EVP_EncodeBlock(text, raw, (int)len);
-        assert_int_equal(lcmp__base64_decode_any(&out, (const char *)text, n),
-                         0);
+        assert_int_equal(decode_both(&out, (const char *)text, n), 0);
         assert_int_equal(out.size, len);
         assert_memory_equal(out.ptr, raw, len);
         while (n > 0 && text[n - 1] == '=') {
@@ -693,8 +708,7 @@ static void test_dsse__base64_matches_openssl(void **state)
         for (i = 0; i < n; i++) {
             text[i] = text[i] == '+' ? '-' : text[i] == '/' ? '_' : text[i];
         }
-        assert_int_equal(lcmp__base64_decode_any(&out, (const char *)text, n),
-                         0);
+        assert_int_equal(decode_both(&out, (const char *)text, n), 0);
         assert_int_equal(out.size, len);
         assert_memory_equal(out.ptr, raw, len);
     }
@@ -705,9 +719,93 @@ static void test_dsse__base64_matches_openssl(void **state)
         for (at = 0; at < 8; at++) {
             char group[9] = "QUJDREVG"; /* "ABCDEF" */
             group[at] = (char)c;
-            assert_int_equal(lcmp__base64_decode_any(&out, group, 8),
-                             ok ? 0 : LCMP_EPARSE);
+            assert_int_equal(decode_both(&out, group, 8), ok ? 0 : LCMP_EPARSE);
         }
+    }
+    lcmp_buf_dispose(&out);
+}
+
+/* The block decoder hands a block to the scalar loop at the first
+ * character it does not take: every byte value at every place of a
+ * 64-character text decodes as it does 4 characters at a time (and is
+ * refused when it is not base64), as does a text that mixes the two
+ * alphabets at any two places, or ends with padding early. */
+static void test_dsse__base64_blocks_match_scalar(void **state)
+{
+    unsigned char raw[48], text[72];
+    lcmp_buf out = LCMP_BUF_INIT;
+    size_t i, j, n;
+    int c, ok;
+
+    (void)state;
+    for (i = 0; i < sizeof(raw); i++) {
+        raw[i] = (unsigned char)(i * 29u + 101u);
+    }
+    n = (size_t)EVP_EncodeBlock(text, raw, (int)sizeof(raw));
+    assert_int_equal(n, 64);
+    assert_int_equal(decode_both(&out, (const char *)text, n), 0);
+    assert_memory_equal(out.ptr, raw, sizeof(raw));
+    for (c = 0; c < 256; c++) {
+        ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+             (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
+             c == '_';
+        for (i = 0; i < n; i++) {
+            unsigned char keep = text[i];
+            int mixed;
+            text[i] = (unsigned char)c;
+            /* a URL-safe character among standard ones is refused */
+            mixed = (c == '-' || c == '_') && (memchr(text, '+', n) != NULL ||
+                                               memchr(text, '/', n) != NULL);
+            assert_int_equal(decode_both(&out, (const char *)text, n),
+                             ok && !mixed ? 0 : LCMP_EPARSE);
+            text[i] = keep;
+        }
+    }
+    /* '+' at i and '-' at j: refused wherever they are */
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < n; j++) {
+            unsigned char ki = text[i], kj = text[j];
+            if (i == j) {
+                continue;
+            }
+            text[i] = '+';
+            text[j] = '-';
+            assert_int_equal(decode_both(&out, (const char *)text, n),
+                             LCMP_EPARSE);
+            text[i] = '/';
+            text[j] = '_';
+            assert_int_equal(decode_both(&out, (const char *)text, n),
+                             LCMP_EPARSE);
+            text[i] = ki;
+            text[j] = kj;
+        }
+    }
+    /* each alphabet alone, all 64 characters, in blocks: what OpenSSL
+     * decodes from the standard one */
+    {
+        const char *all[2] = {
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"};
+        unsigned char want[48];
+        assert_int_equal(
+            EVP_DecodeBlock(want, (const unsigned char *)all[0], 64), 48);
+        for (i = 0; i < 2; i++) {
+            assert_int_equal(decode_both(&out, all[i], 64), 0);
+            assert_int_equal(out.size, 48);
+            assert_memory_equal(out.ptr, want, 48);
+        }
+    }
+    /* padding anywhere but in the last two places is refused (there, it
+     * depends on the bits left over: both ways agree) */
+    for (i = 0; i < n; i++) {
+        unsigned char keep = text[i];
+        int rc;
+        text[i] = '=';
+        rc = decode_both(&out, (const char *)text, n);
+        if (i < n - 2) {
+            assert_int_equal(rc, LCMP_EPARSE);
+        }
+        text[i] = keep;
     }
     lcmp_buf_dispose(&out);
 }
@@ -856,6 +954,7 @@ int main(void)
         cmocka_unit_test(test_dsse__bad_base64_refused),
         cmocka_unit_test(test_dsse__base64_both_alphabets),
         cmocka_unit_test(test_dsse__base64_matches_openssl),
+        cmocka_unit_test(test_dsse__base64_blocks_match_scalar),
         cmocka_unit_test(test_dsse__payload_json_escapes),
         cmocka_unit_test(test_dsse__payload_capped_at_16_mib),
         cmocka_unit_test(test_dsse__countersign_keeps_payload_and_signatures),
