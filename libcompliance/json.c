@@ -305,20 +305,33 @@ const char *lcmp__json_type_name(const json_t *v)
     }
 }
 
+/* 1: may start and continue an identifier; 2: may only continue one */
+#define ID_CLASS(c)                                              \
+    (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
+             ((c) >= '0' && (c) <= '9')                          \
+         ? 1                                                     \
+     : (c) == '.' || (c) == '_' || (c) == '-' ? 2                \
+                                              : 0)
+#define ID_4(c) \
+    ID_CLASS(c), ID_CLASS((c) + 1), ID_CLASS((c) + 2), ID_CLASS((c) + 3)
+#define ID_16(c) ID_4(c), ID_4((c) + 4), ID_4((c) + 8), ID_4((c) + 12)
+#define ID_64(c) ID_16(c), ID_16((c) + 16), ID_16((c) + 32), ID_16((c) + 48)
+
+static const uint8_t id_class[256] = {ID_64(0),
+                                      ID_64(64),
+                                      ID_64(128),
+                                      ID_64(192)};
+
 int lcmp__is_identifier(const char *s)
 {
+    const uint8_t *p = (const uint8_t *)s;
     size_t i;
 
-    if (s == NULL || s[0] == '\0') {
+    if (s == NULL || id_class[p[0]] != 1) {
         return 0;
     }
-    for (i = 0; s[i] != '\0'; i++) {
-        char c = s[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9');
-
-        if (i >= 64 ||
-            (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))) {
+    for (i = 1; p[i] != '\0'; i++) {
+        if (i >= 64 || id_class[p[i]] == 0) {
             return 0;
         }
     }

@@ -494,6 +494,17 @@ static void test_json__is_identifier(void **state)
         assert_false(lcmp__is_identifier(bad[i]));
     }
     assert_false(lcmp__is_identifier(NULL));
+    /* every byte value first, and after a letter: letters and digits
+     * anywhere, '.' '_' '-' only after the first character */
+    for (i = 1; i < 256; i++) {
+        int c = (int)i;
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9');
+        int inner = alnum || c == '.' || c == '_' || c == '-';
+        char first[2] = {(char)c, '\0'}, second[3] = {'a', (char)c, '\0'};
+        assert_int_equal(lcmp__is_identifier(first), alnum);
+        assert_int_equal(lcmp__is_identifier(second), inner);
+    }
 }
 
 /* Getters run on this document, at the pointer "/obj". */
