@@ -422,6 +422,76 @@ static void test_verify__key_of_another_organisation(void **state)
     free(env);
 }
 
+/* A keyring of many keys, the organisation's registered twice (for
+ * another principal first): each signature finds its key by keyid and
+ * the organisation's entry among that key's; another organisation's key,
+ * found the same way, is not the organisation's; a keyid no key has
+ * finds nothing. */
+static void test_verify__many_keys_found_by_keyid(void **state)
+{
+    enum { N = 40 };
+    lcmp_key *keys[N];
+    lcmp_buf signers = LCMP_BUF_INIT;
+    lcmp_verification *v;
+    lcmp_error err;
+    char k[256], *env, *fp;
+    size_t i;
+
+    (void)state;
+    lcmp_error_clear(&err);
+    for (i = 0; i < N; i++) {
+        assert_int_equal(lcmp_key_generate(&keys[i], LCMP_KEY_ED25519, &err),
+                         0);
+        pub(k, sizeof(k), keys[i]);
+        assert_int_equal(
+            lcmp__buf_printf(&signers,
+                             "gem-%02zu namespaces=\"compliance-statement\" "
+                             "%s\n",
+                             i,
+                             k),
+            0);
+        if (i == 5 || i == 30) {
+            pub(k, sizeof(k), w.org);
+            assert_int_equal(
+                lcmp__buf_printf(&signers,
+                                 "%s namespaces=\"compliance-statement\" %s\n",
+                                 i == 5 ? "gem-twin" : ORG,
+                                 k),
+                0);
+        }
+    }
+    v = verify_with(w.envelope.ptr, signers.ptr, true, "2026-12-01", 0);
+    expect(v, LCMP_VSTEP_SIGNATURE, LCMP_VSTATUS_OK, NULL);
+    expect(v, LCMP_VSTEP_SIGNER, LCMP_VSTATUS_OK, "signed by '" ORG "'");
+    assert_true(lcmp_verification_valid(v));
+    lcmp_verification_free(v);
+
+    env = resign(w.payload.ptr, keys[17]);
+    v = verify_with(env, signers.ptr, true, "2026-12-01", 0);
+    expect(v, LCMP_VSTEP_SIGNATURE, LCMP_VSTATUS_OK, NULL);
+    expect(v,
+           LCMP_VSTEP_SIGNER,
+           LCMP_VSTATUS_FAILED,
+           "is not registered for principal '" ORG "'");
+    lcmp_verification_free(v);
+
+    /* the same envelope with a keyid that is no key's */
+    fp = strstr(env, "\"keyid\":\"SHA256:");
+    assert_non_null(fp);
+    fp += strlen("\"keyid\":\"SHA256:");
+    fp[0] = fp[0] == 'A' ? 'B' : 'A';
+    v = verify_with(env, signers.ptr, true, "2026-12-01", 0);
+    expect(v, LCMP_VSTEP_SIGNATURE, LCMP_VSTATUS_FAILED, NULL);
+    assert_string_equal(lcmp_verification_signature(v, 0)->reason,
+                        "no trusted key with this keyid verifies it");
+    lcmp_verification_free(v);
+    free(env);
+    for (i = 0; i < N; i++) {
+        lcmp_key_free(keys[i]);
+    }
+    lcmp_buf_dispose(&signers);
+}
+
 static void test_verify__key_outside_its_validity(void **state)
 {
     char signers[4096], k1[256];
@@ -798,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_verify__flipped_payload_byte),
         cmocka_unit_test(test_verify__changed_payload_type),
         cmocka_unit_test(test_verify__key_of_another_organisation),
+        cmocka_unit_test(test_verify__many_keys_found_by_keyid),
         cmocka_unit_test(test_verify__key_outside_its_validity),
         cmocka_unit_test(test_verify__key_for_another_namespace),
         cmocka_unit_test(test_verify__unknown_release),
