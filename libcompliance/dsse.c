@@ -216,21 +216,55 @@ int lcmp__base64_decode_scalar(lcmp_buf *out, const char *in, size_t len)
     return base64_decode(out, in, len, 0);
 }
 
+/* `v` in decimal at `p`; the number of digits (at most 20). */
+static size_t put_decimal(char *p, size_t v)
+{
+    char tmp[20];
+    size_t n = 0, i;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (i = 0; i < n; i++) {
+        p[i] = tmp[n - 1 - i];
+    }
+    return n;
+}
+
 int lcmp__dsse_pae(lcmp_buf *out,
                    const char *type,
                    size_t typelen,
                    const uint8_t *body,
                    size_t len)
 {
+    char *p;
+
+    /* a report builds one per statement: no printf, one allocation */
     lcmp__buf_clear(out);
-    if (lcmp__buf_grow(out, typelen + len + 64) < 0 ||
-        lcmp__buf_printf(out, "DSSEv1 %zu ", typelen) < 0 ||
-        lcmp__buf_put(out, type, typelen) < 0 ||
-        lcmp__buf_printf(out, " %zu ", len) < 0 ||
-        (len > 0 && lcmp__buf_put(out, (const char *)body, len) < 0))
+    if (len > SIZE_MAX - 64 || typelen > SIZE_MAX - 64 - len ||
+        lcmp__buf_grow(out, typelen + len + 64) < 0)
     {
         return LCMP_ENOMEM;
     }
+    p = out->ptr;
+    memcpy(p, "DSSEv1 ", 7);
+    p += 7;
+    p += put_decimal(p, typelen);
+    *p++ = ' ';
+    if (typelen > 0) {
+        memcpy(p, type, typelen);
+        p += typelen;
+    }
+    *p++ = ' ';
+    p += put_decimal(p, len);
+    *p++ = ' ';
+    if (len > 0) {
+        memcpy(p, body, len);
+        p += len;
+    }
+    *p = '\0';
+    out->size = (size_t)(p - out->ptr);
     return 0;
 }
 

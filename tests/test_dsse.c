@@ -246,6 +246,44 @@ static void test_dsse__pae_official_vector(void **state)
     lcmp_buf_dispose(&pae);
 }
 
+/* The lengths in decimal at every number of digits, as printf writes
+ * them, with the type and body after them byte for byte. */
+static void test_dsse__pae_lengths_in_decimal(void **state)
+{
+    static const size_t lens[] = {0, 1, 9, 10, 99, 100, 999, 1000, 65536};
+    lcmp_buf pae = LCMP_BUF_INIT;
+    char *type = malloc(65537), *body = malloc(65537), want[128];
+    size_t i, j, head;
+
+    (void)state;
+    assert_non_null(type);
+    assert_non_null(body);
+    memset(type, 't', 65536);
+    memset(body, 'b', 65536);
+    for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        for (j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+            size_t tl = lens[i], bl = lens[j];
+            assert_int_equal(
+                lcmp__dsse_pae(&pae, type, tl, (const uint8_t *)body, bl), 0);
+            snprintf(want, sizeof(want), "DSSEv1 %zu ", tl);
+            head = strlen(want);
+            assert_int_equal(pae.size,
+                             head + tl + 1 +
+                                 (size_t)snprintf(NULL, 0, "%zu", bl) + 1 + bl);
+            assert_memory_equal(pae.ptr, want, head);
+            assert_true(tl == 0 || memcmp(pae.ptr + head, type, tl) == 0);
+            snprintf(want, sizeof(want), " %zu ", bl);
+            assert_memory_equal(pae.ptr + head + tl, want, strlen(want));
+            assert_true(bl == 0 ||
+                        memcmp(pae.ptr + pae.size - bl, body, bl) == 0);
+            assert_int_equal(pae.ptr[pae.size], '\0');
+        }
+    }
+    free(type);
+    free(body);
+    lcmp_buf_dispose(&pae);
+}
+
 static void test_dsse__pae_empty_body_keeps_its_space(void **state)
 {
     static const char want[] = "DSSEv1 28 application/vnd.in-toto+json 0 ";
@@ -932,6 +970,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dsse__pae_official_vector),
+        cmocka_unit_test(test_dsse__pae_lengths_in_decimal),
         cmocka_unit_test(test_dsse__pae_empty_body_keeps_its_space),
         cmocka_unit_test(test_dsse__pae_counts_bytes_not_characters),
         cmocka_unit_test(test_dsse__official_ecdsa_vector_raw_rs),
