@@ -1597,16 +1597,22 @@ int lcmp_report_finish(lcmp_report *r, lcmp_error *err)
         goto fail;
     }
     for (i = 0; i < r->ncontrols; i++) {
-        lcmp_report_row *row = &r->rows[i];
-        row->id = r->controls[i].id;
-        row->family = r->controls[i].family;
-        for (j = 0; j < r->norgs; j++) {
-            const lcmp__rpt_org *o = r->orgs[j];
-            if (o->pub.status == LCMP_ORG_VALID && i < o->nstates &&
-                o->states[i] != LCMP__RPT_ABSENT)
-            {
-                row->counts[o->states[i]]++;
-                row->total++;
+        r->rows[i].id = r->controls[i].id;
+        r->rows[i].family = r->controls[i].family;
+    }
+    /* one pass over the organisations, each one's states in a row (not
+     * one pass per control: a sector's organisations do not fit in a
+     * cache) */
+    for (j = 0; j < r->norgs; j++) {
+        const lcmp__rpt_org *o = r->orgs[j];
+        size_t n = o->nstates < r->ncontrols ? o->nstates : r->ncontrols;
+        if (o->pub.status != LCMP_ORG_VALID) {
+            continue;
+        }
+        for (i = 0; i < n; i++) {
+            if (o->states[i] != LCMP__RPT_ABSENT) {
+                r->rows[i].counts[o->states[i]]++;
+                r->rows[i].total++;
             }
         }
     }
