@@ -721,6 +721,14 @@ static int decode_both(lcmp_buf *out, const char *text, size_t n)
     return rc;
 }
 
+/* A character of either alphabet. */
+static int is_base64_char(int c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
+           c == '_';
+}
+
 /* Every length up to 3 groups past a few lines, against OpenSSL's encoder,
  * in both alphabets, padded and not; and every byte that is not base64 at
  * every place of a group is refused. */
@@ -751,9 +759,7 @@ static void test_dsse__base64_matches_openssl(void **state)
         assert_memory_equal(out.ptr, raw, len);
     }
     for (c = 0; c < 256; c++) {
-        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                 (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
-                 c == '_';
+        int ok = is_base64_char(c);
         for (at = 0; at < 8; at++) {
             char group[9] = "QUJDREVG"; /* "ABCDEF" */
             group[at] = (char)c;
@@ -784,9 +790,7 @@ static void test_dsse__base64_blocks_match_scalar(void **state)
     assert_int_equal(decode_both(&out, (const char *)text, n), 0);
     assert_memory_equal(out.ptr, raw, sizeof(raw));
     for (c = 0; c < 256; c++) {
-        ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-             (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
-             c == '_';
+        ok = is_base64_char(c);
         for (i = 0; i < n; i++) {
             unsigned char keep = text[i];
             int mixed;
