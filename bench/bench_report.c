@@ -75,8 +75,9 @@
 #define TARGET_RATIO 0.80
 #define ROUNDS       9  /* rounds per measurement (3 s each at 10,000) */
 #define ROUNDS_SMALL 15 /* for the 1,000-statement sector (0.8 s each) */
-#define MAX_THREADS  64
-#define RAW_SECONDS  0.5
+_Static_assert(ROUNDS_SMALL >= ROUNDS, "arrays are sized by ROUNDS_SMALL");
+#define MAX_THREADS 64
+#define RAW_SECONDS 0.5
 
 static double now_s(void)
 {
@@ -698,7 +699,7 @@ int main(int argc, char **argv)
         }
     }
 
-    /* the raw floor: an Ed25519 key signing the bytes a statement's
+    /* the warm reference: one Ed25519 key signing the bytes a statement's
      * signature covers (its PAE) */
     if ((pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL ||
         (ctx = EVP_MD_CTX_new()) == NULL ||
@@ -725,7 +726,7 @@ int main(int argc, char **argv)
            TARGET_RATIO);
     for (s = 0; s < 2; s++) {
         double ratios[ROUNDS_SMALL], raws[ROUNDS_SMALL], warms[ROUNDS_SMALL],
-            reps[ROUNDS_SMALL], load = 0; /* ROUNDS_SMALL >= ROUNDS */
+            reps[ROUNDS_SMALL], load = 0;
         long hwm_max = 0;
         int r, rounds = s == 0 ? ROUNDS_SMALL : ROUNDS;
         for (r = 0; r < rounds; r++) {
