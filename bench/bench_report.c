@@ -42,7 +42,10 @@
  * next, which a round's two sides share and the medians of each side
  * apart do not (over 60 rounds, a 9-round ratio of medians spread with a
  * standard deviation of 0.046, the median of 9 rounds' ratios with 0.019,
- * around the same centre). Per size it must be at least 0.80; peak memory
+ * around the same centre). With it, the CPU time per statement of both
+ * sides (all their threads, medians) is printed: when the two differ as
+ * the rates do, the report's extra time is work, not waiting. Per size the
+ * ratio must be at least 0.80; peak memory
  * is printed for both sizes with their ratio (target: flat in N, the
  * number of statements; printed, not enforced). Last, the smaller sector
  * is committed to a Git repository and reported with `compliance report
@@ -84,6 +87,15 @@ static double now_s(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds used so far by every thread of this process. */
+static double cpu_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -159,7 +171,7 @@ static int worker(const char *dir, const char *src, int repo)
     char path[4096 + 64], work[4096 + 64], line[512];
     size_t i, valid = 0;
     lcmp_error err;
-    double t0, t1, tk;
+    double t0, t1, tk, c0, c1;
 
     lcmp_error_clear(&err);
     tk = now_s();
@@ -173,6 +185,7 @@ static int worker(const char *dir, const char *src, int repo)
     opts.threads = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, repo ? "repo" : "statements");
     snprintf(work, sizeof(work), "%s/report.git", dir);
+    c0 = cpu_s();
     t0 = now_s();
     tk = t0 - tk;
     if (lcmp_report_new(&report, &opts, &err) != 0 ||
@@ -183,17 +196,19 @@ static int worker(const char *dir, const char *src, int repo)
         goto fail;
     }
     t1 = now_s();
+    c1 = cpu_s();
     for (i = 0; i < lcmp_report_org_count(report); i++) {
         if (lcmp_report_org_at(report, i)->status == LCMP_ORG_VALID) {
             valid++;
         }
     }
-    printf("%zu %zu %.6f %.6f %ld\n",
+    printf("%zu %zu %.6f %.6f %ld %.6f\n",
            lcmp_report_statement_count(report),
            valid,
            t1 - t0,
            tk,
-           vm_hwm_kb());
+           vm_hwm_kb(),
+           c1 - c0);
     lcmp_report_free(report);
     lcmp_baseline_free(baseline);
     lcmp_keyring_free(keyring);
@@ -209,6 +224,7 @@ typedef struct run_result {
     double seconds;      /* report: new, add_dir, finish */
     double load_seconds; /* keyring and baseline */
     long hwm_kb;
+    double cpu_seconds; /* of all its threads, over `seconds` */
 } run_result;
 
 /* Run this program again with `args` (args[0] its name), its standard
@@ -269,13 +285,15 @@ run_worker(run_result *out, const char *dir, const char *src, int repo)
                     NULL};
     char buf[256];
 
-    if (run_self(args, buf, sizeof(buf)) != 0 || sscanf(buf,
-                                                        "%zu %zu %lf %lf %ld",
-                                                        &out->statements,
-                                                        &out->valid,
-                                                        &out->seconds,
-                                                        &out->load_seconds,
-                                                        &out->hwm_kb) != 5)
+    if (run_self(args, buf, sizeof(buf)) != 0 ||
+        sscanf(buf,
+               "%zu %zu %lf %lf %ld %lf",
+               &out->statements,
+               &out->valid,
+               &out->seconds,
+               &out->load_seconds,
+               &out->hwm_kb,
+               &out->cpu_seconds) != 6)
     {
         return -1;
     }
@@ -410,7 +428,7 @@ static int raw_fresh_worker(const char *count,
     const unsigned char *b;
     raw_pool p;
     size_t k;
-    double t0;
+    double t0, c0;
 
     /* loaded as the report loads it, and kept until the end, as there */
     if (load_trust(&keyring, &baseline, dir, src, &err) != 0 ||
@@ -442,6 +460,7 @@ static int raw_fresh_worker(const char *count,
     p.msglen = bytes.size - 4 - 96 * p.nkeys;
     atomic_init(&p.left, strtol(count, NULL, 10));
     /* as the report: the calling thread works too */
+    c0 = cpu_s();
     t0 = now_s();
     for (i = 1; i < threads; i++) {
         if (pthread_create(&tid[started], NULL, raw_pool_worker, &p) != 0) {
@@ -453,7 +472,7 @@ static int raw_fresh_worker(const char *count,
     for (i = 0; i < started; i++) {
         pthread_join(tid[i], NULL);
     }
-    printf("%.6f\n", now_s() - t0);
+    printf("%.6f %.6f\n", now_s() - t0, cpu_s() - c0);
     for (k = 0; k < p.nkeys; k++) {
         EVP_PKEY_free(p.pkeys[k]);
     }
@@ -466,9 +485,13 @@ static int raw_fresh_worker(const char *count,
 
 /* Run raw_fresh_worker() for `n` verifications of the `job` file in a
  * fresh process that first loads what a report over `dir` loads; its
- * seconds, or a negative number. */
-static double
-run_raw_fresh(size_t n, const char *job, const char *dir, const char *src)
+ * seconds (and in *cpu the CPU seconds of all its threads meanwhile), or a
+ * negative number. */
+static double run_raw_fresh(size_t n,
+                            const char *job,
+                            const char *dir,
+                            const char *src,
+                            double *cpu)
 {
     char buf[64], count[32];
     char *args[] = {"bench_report",
@@ -482,7 +505,8 @@ run_raw_fresh(size_t n, const char *job, const char *dir, const char *src)
 
     snprintf(count, sizeof(count), "%zu", n);
     if (run_self(args, buf, sizeof(buf)) != 0 ||
-        sscanf(buf, "%lf", &seconds) != 1) {
+        sscanf(buf, "%lf %lf", &seconds, cpu) != 2)
+    {
         return -1;
     }
     return seconds;
@@ -726,14 +750,15 @@ int main(int argc, char **argv)
            TARGET_RATIO);
     for (s = 0; s < 2; s++) {
         double ratios[ROUNDS_SMALL], raws[ROUNDS_SMALL], warms[ROUNDS_SMALL],
-            reps[ROUNDS_SMALL], load = 0;
+            reps[ROUNDS_SMALL], cpu_rep[ROUNDS_SMALL], cpu_raw[ROUNDS_SMALL],
+            load = 0;
         long hwm_max = 0;
         int r, rounds = s == 0 ? ROUNDS_SMALL : ROUNDS;
         for (r = 0; r < rounds; r++) {
             run_result rr;
             double raw_s;
             warms[r] = raw_rate(pkey, msg, msglen, sig, siglen, threads);
-            raw_s = run_raw_fresh(sizes[s], job, dirs[s], src);
+            raw_s = run_raw_fresh(sizes[s], job, dirs[s], src, &cpu_raw[r]);
             if (raw_s <= 0) {
                 fprintf(stderr, "bench_report: the raw worker failed\n");
                 missed = 2;
@@ -758,6 +783,9 @@ int main(int argc, char **argv)
             }
             reps[r] = (double)rr.statements / rr.seconds;
             ratios[r] = reps[r] / raws[r];
+            /* microseconds of CPU per statement, all threads */
+            cpu_rep[r] = rr.cpu_seconds * 1e6 / (double)sizes[s];
+            cpu_raw[r] = cpu_raw[r] * 1e6 / (double)sizes[s];
             load += rr.load_seconds / rounds;
             if (rr.hwm_kb > hwm_max) {
                 hwm_max = rr.hwm_kb;
@@ -767,6 +795,8 @@ int main(int argc, char **argv)
         qsort(raws, (size_t)rounds, sizeof(double), by_value);
         qsort(warms, (size_t)rounds, sizeof(double), by_value);
         qsort(reps, (size_t)rounds, sizeof(double), by_value);
+        qsort(cpu_rep, (size_t)rounds, sizeof(double), by_value);
+        qsort(cpu_raw, (size_t)rounds, sizeof(double), by_value);
         /* the median of the rounds' ratios: a round runs the floor and the
          * report back to back, so the two share the machine's pace, which
          * here drifts by tens of percent between seconds */
@@ -789,6 +819,12 @@ int main(int argc, char **argv)
                reps[rounds / 2] / warms[rounds / 2],
                hwm[s] / 1024.0,
                load);
+        /* where the difference goes: CPU time, not waiting, when the
+         * two figures differ as the rates do */
+        printf("    CPU per statement (all threads, medians): report %.1f "
+               "us, floor %.1f us\n",
+               cpu_rep[rounds / 2],
+               cpu_raw[rounds / 2]);
         if (ratio[s] < TARGET_RATIO) {
             missed = 1;
         }
@@ -821,7 +857,8 @@ int main(int argc, char **argv)
             goto done;
         }
         for (r = 0; r < ROUNDS; r++) {
-            double raw_s = run_raw_fresh(sizes[0], job, dirs[0], src);
+            double cpu;
+            double raw_s = run_raw_fresh(sizes[0], job, dirs[0], src, &cpu);
             if (raw_s <= 0 || run_worker(&rr, dirs[0], src, 1) != 0 ||
                 rr.statements != sizes[0] || rr.valid != orgs)
             {
