@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,6 +603,94 @@ static void test_report__dir_walk_reads_what_it_should(void **state)
     lcmp_buf_dispose(&expect);
 }
 
+/*
+ * Workers read up to a batch of statements before verifying them. Over a
+ * tree large enough for batches on any number of threads, with files that
+ * cannot be read (larger than a statement may be: a sparse file) and one
+ * larger than a batch's bytes: every file is counted once, each with the
+ * reason of its own read or verification.
+ */
+static void test_report__dir_walk_batches(void **state)
+{
+    const char *t = getenv("LCMP_TMPDIR");
+    char root[1024], p[2048], block[1024];
+    size_t i, envelope, unreadable;
+    unsigned threads;
+    FILE *f;
+    int d, fd;
+
+    (void)state;
+    assert_non_null(t);
+    snprintf(root, sizeof(root), "%s/batches", t);
+    assert_int_equal(mkdir(root, 0755), 0);
+    for (d = 0; d < 150; d++) {
+        snprintf(p, sizeof(p), "%s/gem-%03d", root, d);
+        assert_int_equal(mkdir(p, 0755), 0);
+        snprintf(p, sizeof(p), "%s/gem-%03d/v2026.1.json", root, d);
+        put_file(p);
+        if (d % 50 == 7) {
+            /* 24 MiB and one byte: refused before anything is read */
+            snprintf(p, sizeof(p), "%s/gem-%03d/huge.json", root, d);
+            fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            assert_true(fd >= 0);
+            assert_int_equal(ftruncate(fd, (off_t)24 * 1024 * 1024 + 1), 0);
+            assert_int_equal(close(fd), 0);
+        }
+    }
+    /* 1.5 MiB of text: read, then refused as an envelope */
+    snprintf(p, sizeof(p), "%s/gem-042/large.json", root);
+    memset(block, 'x', sizeof(block));
+    f = fopen(p, "w");
+    assert_non_null(f);
+    for (i = 0; i < 1536; i++) {
+        assert_int_equal(fwrite(block, 1, sizeof(block), f), sizeof(block));
+    }
+    assert_int_equal(fclose(f), 0);
+
+    for (threads = 1; threads <= 4; threads++) {
+        lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
+        lcmp_keyring *kr = NULL;
+        lcmp_report *r = NULL;
+        lcmp_error err;
+
+        assert_int_equal(
+            lcmp_keyring_load(
+                &kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
+            0);
+        o.keyring = kr;
+        o.release = no_release;
+        o.at = 1800000000;
+        o.threads = threads;
+        assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
+        lcmp_error_clear(&err);
+        assert_int_equal(lcmp_report_add_dir(r, root, &err), 0);
+        assert_int_equal(lcmp_report_finish(r, NULL), 0);
+        assert_int_equal(lcmp_report_statement_count(r), 154);
+        assert_int_equal(r->nrefused, 154);
+        envelope = unreadable = 0;
+        for (i = 0; i < r->nrefused; i++) {
+            const char *why = r->refused[i].reason;
+            if (i > 0) {
+                /* sorted, so a file counted twice would sit next to itself */
+                assert_true(
+                    strcmp(r->refused[i - 1].source, r->refused[i].source) < 0);
+            }
+            if (strstr(r->refused[i].source, "/huge.json") != NULL) {
+                assert_string_equal(
+                    why, "unreadable: file is larger than 25165824 bytes");
+                unreadable++;
+            } else {
+                assert_int_equal(strncmp(why, "envelope: ", 10), 0);
+                envelope++;
+            }
+        }
+        assert_int_equal(unreadable, 3);
+        assert_int_equal(envelope, 151);
+        lcmp_report_free(r);
+        lcmp_keyring_free(kr);
+    }
+}
+
 /* Statements handed over one at a time (as report --repo does): every one
  * is verified whatever the number of threads, including when the caller
  * has to verify some itself because too many wait. */
@@ -913,6 +1002,7 @@ int main(void)
         cmocka_unit_test(test_report__rejects_bad_options),
         cmocka_unit_test(test_report__dir_walk_reads_what_it_should),
         cmocka_unit_test(test_report__dir_walk_refusals),
+        cmocka_unit_test(test_report__dir_walk_batches),
         cmocka_unit_test(test_report__add_buffers),
         cmocka_unit_test(test_report__feed_verifies_everything),
         cmocka_unit_test(test_report__feed_stops_on_a_fatal_error),
