@@ -478,24 +478,22 @@ static int cmp_cstr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Walk `root` on `threads` threads keeping at most `open_dirs` directories
- * open; the refused sources, one per line, in sorted order (the report
- * sorts them when it finishes). */
-static char *
-walk_refused(const char *root, unsigned threads, unsigned open_dirs)
+/* The finished report of a walk over `root` on `threads` threads keeping
+ * at most `open_dirs` directories open, trusting no key (so every file
+ * read is refused); its keyring in *kr, to free after the report. */
+static lcmp_report *walk_report(const char *root,
+                                unsigned threads,
+                                unsigned open_dirs,
+                                lcmp_keyring **kr)
 {
     lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
-    lcmp_keyring *kr = NULL;
     lcmp_report *r = NULL;
-    lcmp_buf out = LCMP_BUF_INIT;
     lcmp_error err;
-    size_t i;
 
-    assert_int_equal(
-        lcmp_keyring_load(
-            &kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
-        0);
-    o.keyring = kr;
+    assert_int_equal(lcmp_keyring_load(
+                         kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
+                     0);
+    o.keyring = *kr;
     o.release = no_release;
     o.at = 1800000000;
     o.threads = threads;
@@ -506,6 +504,19 @@ walk_refused(const char *root, unsigned threads, unsigned open_dirs)
                          : lcmp__report_add_dir(r, root, open_dirs, &err),
                      0);
     assert_int_equal(lcmp_report_finish(r, NULL), 0);
+    return r;
+}
+
+/* Walk `root` as walk_report() does; the refused sources, one per line,
+ * in sorted order (the report sorts them when it finishes). */
+static char *
+walk_refused(const char *root, unsigned threads, unsigned open_dirs)
+{
+    lcmp_keyring *kr = NULL;
+    lcmp_report *r = walk_report(root, threads, open_dirs, &kr);
+    lcmp_buf out = LCMP_BUF_INIT;
+    size_t i;
+
     assert_int_equal(lcmp_report_statement_count(r), r->nrefused);
     for (i = 0; i < r->nrefused; i++) {
         /* read, and refused for what it holds: not "unreadable: ..." */
@@ -648,23 +659,9 @@ static void test_report__dir_walk_batches(void **state)
     assert_int_equal(fclose(f), 0);
 
     for (threads = 1; threads <= 4; threads++) {
-        lcmp_report_options o = LCMP_REPORT_OPTIONS_INIT;
         lcmp_keyring *kr = NULL;
-        lcmp_report *r = NULL;
-        lcmp_error err;
+        lcmp_report *r = walk_report(root, threads, 64, &kr);
 
-        assert_int_equal(
-            lcmp_keyring_load(
-                &kr, (const uint8_t *)"", 0, NULL, NULL, 0, NULL, NULL),
-            0);
-        o.keyring = kr;
-        o.release = no_release;
-        o.at = 1800000000;
-        o.threads = threads;
-        assert_int_equal(lcmp_report_new(&r, &o, NULL), 0);
-        lcmp_error_clear(&err);
-        assert_int_equal(lcmp_report_add_dir(r, root, &err), 0);
-        assert_int_equal(lcmp_report_finish(r, NULL), 0);
         assert_int_equal(lcmp_report_statement_count(r), 154);
         assert_int_equal(r->nrefused, 154);
         envelope = unreadable = 0;
