@@ -783,8 +783,9 @@ typedef struct walk {
  * A worker's statements read but not verified yet. Going from the kernel
  * (listing, opening, reading) to OpenSSL (the signature check) and back
  * for every statement costs more than a run of reads followed by a run of
- * verifications, each finding its code and data still in the caches: 6-8%
- * of a report's time on the machine measured in bench/README.md. So a
+ * verifications, each finding its code and data still in the caches: up
+ * to 8% of a report's time (0-8% in paired runs on the machine measured in
+ * bench/README.md, where one statement per directory is the worst case). So a
  * worker reads up to WALK_BATCH statements (or WALK_BATCH_BYTES) before it
  * verifies them, while the stack holds enough work for the other workers;
  * near the end of a walk it verifies each one as soon as it is read, so
