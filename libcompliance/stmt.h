@@ -28,7 +28,8 @@ typedef struct lcmp__stmt_exception {
 
 /* A statement read back: what it says. */
 typedef struct lcmp__statement {
-    char *strings; /* every string below points here (owned) */
+    char *strings; /* every string below points here (owned), but a
+                    * result's state may be lcmp_state_name()'s own */
     lcmp_statement_info info;
     lcmp__stmt_result *results;
     size_t nresults;
