@@ -346,6 +346,7 @@ void lcmp_report_free(lcmp_report *r)
     }
     free(r->controls);
     free(r->control_index);
+    free(r->last);
     for (i = 0; i < r->nrefused; i++) {
         free(r->refused[i].source);
         free(r->refused[i].reason);
@@ -465,6 +466,23 @@ static int set_org(lcmp__rpt_org *o, const lcmp__rpt_entry *e)
 /* Results of one statement handled without allocating, at most. */
 #define MERGE_ON_STACK 128
 
+/* Keep the controls of a statement's results, in order, for the next
+ * merge to try first (a hint only: not kept when out of memory). */
+static void remember_order(lcmp_report *r, const size_t *idx, size_t n)
+{
+    if (n > r->alast) {
+        size_t *p = realloc(r->last, n * sizeof(*p));
+        if (p == NULL) {
+            r->nlast = 0;
+            return;
+        }
+        r->last = p;
+        r->alast = n;
+    }
+    memcpy(r->last, idx, n * sizeof(*idx));
+    r->nlast = n;
+}
+
 static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
 {
     lcmp__rpt_org *o;
@@ -503,7 +521,17 @@ static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
         return LCMP_ENOMEM;
     }
     for (i = 0; i < e->nresults; i++) {
-        idx[i] = control_get(r, e->results[i].control, e->results[i].family);
+        const lcmp__rpt_result *res = &e->results[i];
+        size_t h = i < r->nlast ? r->last[i] : SIZE_MAX;
+
+        if (h < r->ncontrols && strcmp(r->controls[h].id, res->control) == 0 &&
+            (r->controls[h].family[0] != '\0' || res->family == NULL ||
+             res->family[0] == '\0'))
+        {
+            idx[i] = h; /* as control_get() would find it */
+            continue;
+        }
+        idx[i] = control_get(r, res->control, res->family);
         if (idx[i] == (size_t)-1) {
             if (idx != on_stack) {
                 free(idx);
@@ -511,6 +539,7 @@ static int merge_locked(lcmp_report *r, const lcmp__rpt_entry *e)
             return LCMP_ENOMEM;
         }
     }
+    remember_order(r, idx, e->nresults);
     states = malloc(r->ncontrols != 0 ? r->ncontrols : 1);
     if (states == NULL) {
         if (idx != on_stack) {

@@ -48,6 +48,10 @@ struct lcmp_report {
     size_t ncontrols, acontrols;
     size_t *control_index;
     size_t control_slots;
+    size_t *last; /* the control of each result of the last statement
+                   * merged: statements of a release list the same
+                   * controls in the same order, so it is tried first */
+    size_t nlast, alast;
 
     lcmp__rpt_refused *refused;
     size_t nrefused, arefused;

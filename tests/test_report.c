@@ -251,6 +251,69 @@ static void test_report__aggregates_shares(void **state)
     assert_int_equal(lcmp_report_statement_count(f->report), 3);
 }
 
+/* Merge a valid statement of `org` with the `n` results given. */
+static void merge_results(lcmp_report *r,
+                          const char *org,
+                          const lcmp__rpt_result *res,
+                          size_t n)
+{
+    lcmp_statement_info in = info_of(org, org, 100);
+    lcmp__rpt_entry e;
+
+    memset(&e, 0, sizeof(e));
+    e.source = org;
+    e.status = LCMP_ORG_VALID;
+    e.info = &in;
+    e.results = res;
+    e.nresults = n;
+    assert_int_equal(lcmp__report_merge(r, &e, NULL), 0);
+}
+
+/* Statements list their controls in any order and may differ (a merge
+ * tries the previous statement's order first): each state still counts
+ * for its own control, and a control first seen without a family takes
+ * the first family given later. */
+static void test_report__results_in_other_orders(void **state)
+{
+    fixture *f = *state;
+    const lcmp__rpt_result a[] = {
+        {"GOV-03", "governance", LCMP_STATE_COMPLIANT},
+        {"BCM-01", "", LCMP_STATE_EXCEPTED}};
+    const lcmp__rpt_result b[] = {
+        {"GOV-03", "governance", LCMP_STATE_NOT_APPLICABLE},
+        {"BCM-01", "continuity", LCMP_STATE_NON_COMPLIANT}};
+    const lcmp__rpt_result c[] = {
+        {"BCM-01", "", LCMP_STATE_COMPLIANT},
+        {"GOV-03", "governance", LCMP_STATE_UNDECLARED},
+        {"INC-01", "incidents", LCMP_STATE_COMPLIANT}};
+    const lcmp__rpt_result d[] = {
+        {"INC-01", "incidents", LCMP_STATE_EXCEPTED},
+        {"GOV-03", "governance", LCMP_STATE_COMPLIANT}};
+    const lcmp_report_row *gov, *bcm, *inc;
+
+    merge_results(f->report, "gem-a", a, 2);
+    merge_results(f->report, "gem-b", b, 2);
+    merge_results(f->report, "gem-c", c, 3);
+    merge_results(f->report, "gem-d", d, 2);
+    assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
+    gov = control(f->report, "GOV-03");
+    assert_int_equal(gov->total, 4);
+    assert_int_equal(gov->counts[LCMP_STATE_COMPLIANT], 2);
+    assert_int_equal(gov->counts[LCMP_STATE_NOT_APPLICABLE], 1);
+    assert_int_equal(gov->counts[LCMP_STATE_UNDECLARED], 1);
+    bcm = control(f->report, "BCM-01");
+    assert_string_equal(bcm->family, "continuity");
+    assert_int_equal(bcm->total, 3);
+    assert_int_equal(bcm->counts[LCMP_STATE_EXCEPTED], 1);
+    assert_int_equal(bcm->counts[LCMP_STATE_NON_COMPLIANT], 1);
+    assert_int_equal(bcm->counts[LCMP_STATE_COMPLIANT], 1);
+    inc = control(f->report, "INC-01");
+    assert_int_equal(inc->total, 2);
+    assert_int_equal(inc->counts[LCMP_STATE_COMPLIANT], 1);
+    assert_int_equal(inc->counts[LCMP_STATE_EXCEPTED], 1);
+    assert_int_equal(lcmp_report_control_count(f->report), 3);
+}
+
 static void test_report__latest_valid_per_org(void **state)
 {
     fixture *f = *state;
@@ -974,6 +1037,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             test_report__aggregates_shares, setup_report, teardown_report),
+        cmocka_unit_test_setup_teardown(test_report__results_in_other_orders,
+                                        setup_report,
+                                        teardown_report),
         cmocka_unit_test_setup_teardown(
             test_report__many_results_in_one_statement,
             setup_report,
