@@ -104,6 +104,27 @@ info_of(const char *org, const char *name, int64_t at)
     return in;
 }
 
+/* Merge a valid statement of `org` with the `n` results given. */
+static void merge_results(lcmp_report *r,
+                          const char *org,
+                          const char *name,
+                          int64_t at,
+                          const char *source,
+                          const lcmp__rpt_result *res,
+                          size_t n)
+{
+    lcmp_statement_info in = info_of(org, name, at);
+    lcmp__rpt_entry e;
+
+    memset(&e, 0, sizeof(e));
+    e.source = source;
+    e.status = LCMP_ORG_VALID;
+    e.info = &in;
+    e.results = res;
+    e.nresults = n;
+    assert_int_equal(lcmp__report_merge(r, &e, NULL), 0);
+}
+
 static void merge_valid(lcmp_report *r,
                         const char *org,
                         const char *name,
@@ -112,18 +133,10 @@ static void merge_valid(lcmp_report *r,
                         lcmp_state_t s1,
                         lcmp_state_t s2)
 {
-    lcmp_statement_info in = info_of(org, name, at);
-    lcmp__rpt_result res[2] = {{"GOV-03", "governance", s1},
-                               {"BCM-01", "continuity", s2}};
-    lcmp__rpt_entry e;
+    const lcmp__rpt_result res[2] = {{"GOV-03", "governance", s1},
+                                     {"BCM-01", "continuity", s2}};
 
-    memset(&e, 0, sizeof(e));
-    e.source = source;
-    e.status = LCMP_ORG_VALID;
-    e.info = &in;
-    e.results = res;
-    e.nresults = 2;
-    assert_int_equal(lcmp__report_merge(r, &e, NULL), 0);
+    merge_results(r, org, name, at, source, res, 2);
 }
 
 static void merge_bad(lcmp_report *r,
@@ -251,24 +264,6 @@ static void test_report__aggregates_shares(void **state)
     assert_int_equal(lcmp_report_statement_count(f->report), 3);
 }
 
-/* Merge a valid statement of `org` with the `n` results given. */
-static void merge_results(lcmp_report *r,
-                          const char *org,
-                          const lcmp__rpt_result *res,
-                          size_t n)
-{
-    lcmp_statement_info in = info_of(org, org, 100);
-    lcmp__rpt_entry e;
-
-    memset(&e, 0, sizeof(e));
-    e.source = org;
-    e.status = LCMP_ORG_VALID;
-    e.info = &in;
-    e.results = res;
-    e.nresults = n;
-    assert_int_equal(lcmp__report_merge(r, &e, NULL), 0);
-}
-
 /* Statements list their controls in any order and may differ (a merge
  * tries the previous statement's order first): each state still counts
  * for its own control, and a control first seen without a family takes
@@ -291,10 +286,10 @@ static void test_report__results_in_other_orders(void **state)
         {"GOV-03", "governance", LCMP_STATE_COMPLIANT}};
     const lcmp_report_row *gov, *bcm, *inc;
 
-    merge_results(f->report, "gem-a", a, 2);
-    merge_results(f->report, "gem-b", b, 2);
-    merge_results(f->report, "gem-c", c, 3);
-    merge_results(f->report, "gem-d", d, 2);
+    merge_results(f->report, "gem-a", "A", 100, "a.json", a, 2);
+    merge_results(f->report, "gem-b", "B", 100, "b.json", b, 2);
+    merge_results(f->report, "gem-c", "C", 100, "c.json", c, 3);
+    merge_results(f->report, "gem-d", "D", 100, "d.json", d, 2);
     assert_int_equal(lcmp_report_finish(f->report, NULL), 0);
     gov = control(f->report, "GOV-03");
     assert_int_equal(gov->total, 4);
