@@ -1241,7 +1241,8 @@ walk_expand(walk *w, const walk_item *item, walk_batch *b, lcmp_error *err)
 }
 
 /* Do one item (taken off the stack): list it, read it into the batch,
- * or verify the bytes it carries; frees what it owns. */
+ * or verify the bytes it carries (`b` may be NULL for those); frees what
+ * it owns. */
 static int walk_do(walk *w, walk_item *item, walk_batch *b, lcmp_error *e)
 {
     int rc;
@@ -1551,7 +1552,6 @@ int lcmp_report_add_buffers(lcmp_report *r,
 struct lcmp__report_feed {
     walk w;
     unsigned int threads;
-    walk_batch batch; /* unused: a feed's items are in memory */
 };
 
 int lcmp__report_feed_start(lcmp__report_feed **out,
@@ -1568,7 +1568,6 @@ int lcmp__report_feed_start(lcmp__report_feed **out,
     }
     f->w.r = r;
     f->w.busy = 1; /* the producer */
-    f->batch.now = true;
     f->threads = thread_count(r, SIZE_MAX);
     if ((rc = walk_start(&f->w, f->threads, err)) < 0) {
         free(f);
@@ -1623,7 +1622,7 @@ int lcmp__report_feed_add(lcmp__report_feed *f,
         item = w->items[--w->n];
         w->queued -= item.len;
         pthread_mutex_unlock(&w->lock);
-        rc = walk_do(w, &item, &f->batch, &e);
+        rc = walk_do(w, &item, NULL, &e); /* in memory: no batch */
         pthread_mutex_lock(&w->lock);
         if (rc < 0 && w->rc == 0) {
             w->rc = rc;
@@ -1661,7 +1660,6 @@ int lcmp__report_feed_finish(lcmp__report_feed *f, lcmp_error *err)
     pthread_cond_broadcast(&f->w.more);
     pthread_mutex_unlock(&f->w.lock);
     rc = walk_end(&f->w, err);
-    batch_dispose(&f->batch);
     free(f);
     return rc;
 }
