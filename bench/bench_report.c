@@ -29,6 +29,13 @@
  *           this program wrote (it neither signs nor verifies before the
  *           clock starts, as the report does not). The same work, from the
  *           same start;
+ *   walk:   for reference, the file system alone: a fresh process lists
+ *           every directory of statements/ and reads every statement with
+ *           the system calls the library makes, on one thread per CPU,
+ *           parsing and verifying nothing. Its CPU time per statement,
+ *           added to the floor's, bounds the ratio (in CPU time) any
+ *           report over this layout can reach on this machine (printed,
+ *           not a target);
  *   warm:   for reference, one key's verification on every CPU for half
  *           a second, threads and caches warm: the best rate OpenSSL
  *           reaches. Start-up costs that no parallel program escapes
@@ -57,7 +64,12 @@
  * Exit status: 0 when both ratios meet the target, 1 when one misses,
  * 2 on an error.
  */
+#ifdef __linux__
+#define _GNU_SOURCE 1 /* getdents64(), as the library lists directories */
+#endif
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <ftw.h>
 #include <pthread.h>
@@ -300,6 +312,194 @@ run_worker(run_result *out, const char *dir, const char *src, int repo)
     return 0;
 }
 
+/* --- the file system alone ---------------------------------------------- */
+
+/* What no report over a directory avoids: listing the sector's
+ * directories and reading every statement, with the system calls the
+ * library makes (a directory: openat, getdents64 to the end, close; a
+ * statement: lcmp__file_readat, the library's own reader), shared by one
+ * thread per CPU, nothing parsed or verified. */
+#if defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define FS_GETDENTS 1
+#endif
+
+typedef struct fs_dir {
+    int fd;
+#ifdef FS_GETDENTS
+    size_t pos, len;
+    uint64_t buf[1024]; /* aligned for struct dirent64, as in report.c */
+#else
+    DIR *d;
+#endif
+} fs_dir;
+
+/* Open `name` in `dirfd` for listing; 0 or -1. */
+static int fs_open(fs_dir *d, int dirfd, const char *name)
+{
+    d->fd =
+        openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+#ifdef FS_GETDENTS
+    d->pos = d->len = 0;
+    return d->fd >= 0 ? 0 : -1;
+#else
+    d->d = d->fd >= 0 ? fdopendir(d->fd) : NULL;
+    if (d->d == NULL && d->fd >= 0) {
+        close(d->fd);
+    }
+    return d->d != NULL ? 0 : -1;
+#endif
+}
+
+/* The next entry not starting with a dot: 1 (name, d_type), 0 at the end,
+ * -1 on an error. */
+static int fs_next(fs_dir *d, const char **name, int *type)
+{
+    for (;;) {
+#ifdef FS_GETDENTS
+        const struct dirent64 *de;
+        if (d->pos >= d->len) {
+            ssize_t n = getdents64(d->fd, d->buf, sizeof(d->buf));
+            if (n <= 0) {
+                return n == 0 ? 0 : -1;
+            }
+            d->len = (size_t)n;
+            d->pos = 0;
+        }
+        de = (const void *)((const char *)d->buf + d->pos);
+        d->pos += de->d_reclen;
+#else
+        const struct dirent *de = readdir(d->d);
+        if (de == NULL) {
+            return 0;
+        }
+#endif
+        if (de->d_name[0] != '.') {
+            *name = de->d_name;
+            *type = de->d_type;
+            return 1;
+        }
+    }
+}
+
+static void fs_close(fs_dir *d)
+{
+#ifdef FS_GETDENTS
+    close(d->fd);
+#else
+    closedir(d->d);
+#endif
+}
+
+typedef struct fs_walk {
+    int top;     /* the statements directory */
+    char **orgs; /* its subdirectories */
+    size_t norgs;
+    _Atomic size_t next; /* the next organisation to take */
+    _Atomic long files, failed;
+} fs_walk;
+
+static void *fs_worker(void *arg)
+{
+    fs_walk *w = arg;
+    lcmp_buf bytes = LCMP_BUF_INIT;
+    size_t i;
+
+    while ((i = atomic_fetch_add(&w->next, 1)) < w->norgs) {
+        fs_dir d;
+        const char *name;
+        int type, got;
+        if (fs_open(&d, w->top, w->orgs[i]) != 0) {
+            atomic_fetch_add(&w->failed, 1);
+            continue;
+        }
+        while ((got = fs_next(&d, &name, &type)) == 1) {
+            lcmp_error err;
+            size_t n = strlen(name);
+            if (type != DT_REG || n <= 5 || strcmp(name + n - 5, ".json")) {
+                continue;
+            }
+            if (lcmp__file_readat(&bytes,
+                                  d.fd,
+                                  name,
+                                  name,
+                                  LCMP__READ_REGULAR,
+                                  (size_t)1 << 24,
+                                  &err) != 0)
+            {
+                atomic_fetch_add(&w->failed, 1);
+            }
+            atomic_fetch_add(&w->files, 1);
+        }
+        if (got < 0) {
+            atomic_fetch_add(&w->failed, 1);
+        }
+        fs_close(&d);
+    }
+    lcmp_buf_dispose(&bytes);
+    return NULL;
+}
+
+/* In a fresh process: list `dir`/statements and read every statement as
+ * above; prints the seconds, the CPU seconds of all threads and the number
+ * of statements read. */
+static int fs_walk_worker(const char *dir)
+{
+    pthread_t tid[MAX_THREADS];
+    int threads = threads_online(), started = 0, i, type, got;
+    fs_walk w = {.orgs = NULL, .norgs = 0};
+    char path[4096 + 16];
+    const char *name;
+    size_t alloc = 0, k;
+    fs_dir top;
+    double t0, c0;
+
+    atomic_init(&w.next, 0);
+    atomic_init(&w.files, 0);
+    atomic_init(&w.failed, 0);
+    snprintf(path, sizeof(path), "%s/statements", dir);
+    c0 = cpu_s();
+    t0 = now_s();
+    if (fs_open(&top, AT_FDCWD, path) != 0) {
+        fprintf(stderr, "bench_report: walk: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    w.top = top.fd;
+    while ((got = fs_next(&top, &name, &type)) == 1) {
+        if (type != DT_DIR) {
+            continue;
+        }
+        if (w.norgs == alloc) {
+            char **p;
+            alloc = alloc != 0 ? 2 * alloc : 1024;
+            if ((p = realloc(w.orgs, alloc * sizeof(*p))) == NULL) {
+                return 2;
+            }
+            w.orgs = p;
+        }
+        if ((w.orgs[w.norgs++] = strdup(name)) == NULL) {
+            return 2;
+        }
+    }
+    for (i = 1; got == 0 && i < threads; i++) {
+        if (pthread_create(&tid[started], NULL, fs_worker, &w) != 0) {
+            break;
+        }
+        started++;
+    }
+    fs_worker(&w);
+    for (i = 0; i < started; i++) {
+        pthread_join(tid[i], NULL);
+    }
+    printf("%.6f %.6f %ld\n", now_s() - t0, cpu_s() - c0, (long)w.files);
+    fs_close(&top);
+    for (k = 0; k < w.norgs; k++) {
+        free(w.orgs[k]);
+    }
+    free(w.orgs);
+    return got != 0 || atomic_load(&w.failed) != 0 ? 2 : 0;
+}
+
 /* --- the raw OpenSSL floor ------------------------------------------------ */
 
 typedef struct raw_job {
@@ -512,6 +712,26 @@ static double run_raw_fresh(size_t n,
     return seconds;
 }
 
+/* Run fs_walk_worker() over `dir` in a fresh process; its CPU seconds
+ * per statement read into *cpu_each, 0, or -1 when it failed or read
+ * other than `n` statements. */
+static int run_fs_walk(const char *dir, size_t n, double *cpu_each)
+{
+    char buf[96];
+    char *args[] = {"bench_report", "--walk", (char *)dir, NULL};
+    double seconds, cpu;
+    long files;
+
+    if (run_self(args, buf, sizeof(buf)) != 0 ||
+        sscanf(buf, "%lf %lf %ld", &seconds, &cpu, &files) != 3 ||
+        files != (long)n)
+    {
+        return -1;
+    }
+    *cpu_each = cpu / (double)n;
+    return 0;
+}
+
 /* The bytes the first organisation's statement is signed over,
  * PAE(payloadType, payload), into `msg` (`size` at most); 0 or -1. */
 static int pae_of(unsigned char *msg, size_t size, size_t *len, const char *dir)
@@ -659,6 +879,9 @@ int main(int argc, char **argv)
     if (argc == 6 && strcmp(argv[1], "--raw") == 0) {
         return raw_fresh_worker(argv[2], argv[3], argv[4], argv[5]);
     }
+    if (argc == 3 && strcmp(argv[1], "--walk") == 0) {
+        return fs_walk_worker(argv[2]);
+    }
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--orgs") == 0 && i + 1 < argc) {
             orgs = parse_size(argv[++i]);
@@ -751,7 +974,7 @@ int main(int argc, char **argv)
     for (s = 0; s < 2; s++) {
         double ratios[ROUNDS_SMALL], raws[ROUNDS_SMALL], warms[ROUNDS_SMALL],
             reps[ROUNDS_SMALL], cpu_rep[ROUNDS_SMALL], cpu_raw[ROUNDS_SMALL],
-            load = 0;
+            cpu_fs[ROUNDS_SMALL], bound[ROUNDS_SMALL], load = 0;
         long hwm_max = 0;
         int r, rounds = s == 0 ? ROUNDS_SMALL : ROUNDS;
         for (r = 0; r < rounds; r++) {
@@ -781,11 +1004,20 @@ int main(int argc, char **argv)
                 missed = 2;
                 goto done;
             }
+            if (run_fs_walk(dirs[s], sizes[s], &cpu_fs[r]) != 0) {
+                fprintf(stderr, "bench_report: the file system walk failed\n");
+                missed = 2;
+                goto done;
+            }
             reps[r] = (double)rr.statements / rr.seconds;
             ratios[r] = reps[r] / raws[r];
             /* microseconds of CPU per statement, all threads */
             cpu_rep[r] = rr.cpu_seconds * 1e6 / (double)sizes[s];
             cpu_raw[r] = cpu_raw[r] * 1e6 / (double)sizes[s];
+            cpu_fs[r] *= 1e6;
+            /* the best ratio a report could reach that did the floor's
+             * verifications and the walk's reading, and nothing else */
+            bound[r] = cpu_raw[r] / (cpu_raw[r] + cpu_fs[r]);
             load += rr.load_seconds / rounds;
             if (rr.hwm_kb > hwm_max) {
                 hwm_max = rr.hwm_kb;
@@ -797,6 +1029,8 @@ int main(int argc, char **argv)
         qsort(reps, (size_t)rounds, sizeof(double), by_value);
         qsort(cpu_rep, (size_t)rounds, sizeof(double), by_value);
         qsort(cpu_raw, (size_t)rounds, sizeof(double), by_value);
+        qsort(cpu_fs, (size_t)rounds, sizeof(double), by_value);
+        qsort(bound, (size_t)rounds, sizeof(double), by_value);
         /* the median of the rounds' ratios: a round runs the floor and the
          * report back to back, so the two share the machine's pace, which
          * here drifts by tens of percent between seconds */
@@ -825,6 +1059,12 @@ int main(int argc, char **argv)
                "us, floor %.1f us\n",
                cpu_rep[rounds / 2],
                cpu_raw[rounds / 2]);
+        printf("    the file system alone (list every directory, read every "
+               "statement, nothing parsed): %.1f us CPU per statement; the "
+               "floor's CPU time over the floor's and this: %.2f, the most a "
+               "report over this layout reaches here in CPU time\n",
+               cpu_fs[rounds / 2],
+               bound[rounds / 2]);
         if (ratio[s] < TARGET_RATIO) {
             missed = 1;
         }
