@@ -64,9 +64,7 @@
  * Exit status: 0 when both ratios meet the target, 1 when one misses,
  * 2 on an error.
  */
-#ifdef __linux__
-#define _GNU_SOURCE 1 /* getdents64(), as the library lists directories */
-#endif
+#define _DEFAULT_SOURCE 1 /* dirent's DT_* */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -314,81 +312,43 @@ run_worker(run_result *out, const char *dir, const char *src, int repo)
 
 /* --- the file system alone ---------------------------------------------- */
 
-/* What no report over a directory avoids: listing the sector's
+/*
+ * What no report over a directory avoids: listing the sector's
  * directories and reading every statement, with the system calls the
- * library makes (a directory: openat, getdents64 to the end, close; a
- * statement: lcmp__file_readat, the library's own reader), shared by one
- * thread per CPU, nothing parsed or verified. */
-#if defined(__GLIBC__) && \
-    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
-#define FS_GETDENTS 1
-#endif
+ * library makes, through its own directory reader and file reader
+ * (lcmp__dir_*, lcmp__file_readat), shared by one thread per CPU, nothing
+ * parsed or verified.
+ */
 
-typedef struct fs_dir {
-    int fd;
-#ifdef FS_GETDENTS
-    size_t pos, len;
-    uint64_t buf[1024]; /* aligned for struct dirent64, as in report.c */
-#else
-    DIR *d;
-#endif
-} fs_dir;
-
-/* Open `name` in `dirfd` for listing; 0 or -1. */
-static int fs_open(fs_dir *d, int dirfd, const char *name)
+/* Open `name` in `dirfd` and begin listing it as the walk does; 0 or -1. */
+static int fs_open(lcmp__dir *d, int dirfd, const char *name)
 {
-    d->fd =
+    int fd =
         openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-#ifdef FS_GETDENTS
-    d->pos = d->len = 0;
-    return d->fd >= 0 ? 0 : -1;
-#else
-    d->d = d->fd >= 0 ? fdopendir(d->fd) : NULL;
-    if (d->d == NULL && d->fd >= 0) {
-        close(d->fd);
+
+    if (fd >= 0 && lcmp__dir_begin(d, fd) != 0) {
+        close(fd);
+        fd = -1;
     }
-    return d->d != NULL ? 0 : -1;
-#endif
+    return fd >= 0 ? 0 : -1;
 }
 
 /* The next entry not starting with a dot: 1 (name, d_type), 0 at the end,
  * -1 on an error. */
-static int fs_next(fs_dir *d, const char **name, int *type)
+static int fs_next(lcmp__dir *d, const char **name, int *type)
 {
-    for (;;) {
-#ifdef FS_GETDENTS
-        const struct dirent64 *de;
-        if (d->pos >= d->len) {
-            ssize_t n = getdents64(d->fd, d->buf, sizeof(d->buf));
-            if (n <= 0) {
-                return n == 0 ? 0 : -1;
-            }
-            d->len = (size_t)n;
-            d->pos = 0;
-        }
-        de = (const void *)((const char *)d->buf + d->pos);
-        d->pos += de->d_reclen;
-#else
-        const struct dirent *de = readdir(d->d);
-        if (de == NULL) {
-            return 0;
-        }
-#endif
-        if (de->d_name[0] != '.') {
-            *name = de->d_name;
-            *type = de->d_type;
-            return 1;
-        }
-    }
+    int got;
+
+    do {
+        got = lcmp__dir_next(d, name, type);
+    } while (got == 1 && (*name)[0] == '.');
+    return got;
 }
 
-static void fs_close(fs_dir *d)
+static void fs_close(lcmp__dir *d)
 {
-#ifdef FS_GETDENTS
+    lcmp__dir_end(d);
     close(d->fd);
-#else
-    closedir(d->d);
-#endif
 }
 
 typedef struct fs_walk {
@@ -406,7 +366,7 @@ static void *fs_worker(void *arg)
     size_t i;
 
     while ((i = atomic_fetch_add(&w->next, 1)) < w->norgs) {
-        fs_dir d;
+        lcmp__dir d;
         const char *name;
         int type, got;
         if (fs_open(&d, w->top, w->orgs[i]) != 0) {
@@ -451,7 +411,7 @@ static int fs_walk_worker(const char *dir)
     char path[4096 + 16];
     const char *name;
     size_t alloc = 0, k;
-    fs_dir top;
+    lcmp__dir top;
     double t0, c0;
 
     atomic_init(&w.next, 0);

@@ -15,13 +15,9 @@
  * at most WALK_BATCH statements read and not yet verified, and keeps their
  * buffers for the next ones up to 64 KiB each).
  */
-/* glibc declares dirent's d_type (DT_*) only with its default features,
- * and getdents64() only with GNU's; where d_type is missing, entry_kind()
- * falls back to fstatat(). */
+/* glibc declares dirent's d_type (DT_*) only with its default features;
+ * where d_type is missing, entry_kind() falls back to fstatat(). */
 #define _DEFAULT_SOURCE 1
-#ifdef __linux__
-#define _GNU_SOURCE 1
-#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,11 +26,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#if defined(__GLIBC__) && !defined(LCMP_PORTABLE_READDIR) && \
-    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
-#define LCMP__GETDENTS 1 /* getdents64(), since glibc 2.30 */
-#endif
 
 #include "dsse.h"
 #include "rpt.h"
@@ -869,99 +860,6 @@ static int walk_unref(walk *w, walk_dir *dir)
     return fd;
 }
 
-/*
- * A directory's entries, read from its descriptor. With glibc, through
- * getdents64() into a buffer on the stack: fdopendir() would add an fstat,
- * an fcntl and a 32 KiB allocation to every directory, two of the six
- * system calls a directory per organisation costs. Elsewhere (and with
- * LCMP_PORTABLE_READDIR, which make test's ASan build sets so that both
- * ways are tested) through a DIR stream on a duplicate descriptor.
- */
-typedef struct dir_reader {
-#ifdef LCMP__GETDENTS
-    int fd;
-    size_t pos, len;
-    uint64_t buf[1024]; /* 8 KiB, aligned for struct dirent64 */
-#else
-    DIR *d;
-#endif
-} dir_reader;
-
-/* 0, or -1 with errno set. */
-static int dir_begin(dir_reader *dr, int fd)
-{
-#ifdef LCMP__GETDENTS
-    dr->fd = fd;
-    dr->pos = dr->len = 0;
-    return 0;
-#else
-    int copy = dup(fd);
-
-    dr->d = copy >= 0 ? fdopendir(copy) : NULL;
-    if (dr->d == NULL && copy >= 0) {
-        int e = errno;
-        close(copy);
-        errno = e;
-    }
-    return dr->d != NULL ? 0 : -1;
-#endif
-}
-
-/* The next entry: 1 with its name and d_type (DT_UNKNOWN where the
- * system gives none), 0 at the end, -1 with errno set. */
-static int dir_next(dir_reader *dr, const char **name, int *type)
-{
-#ifdef LCMP__GETDENTS
-    const struct dirent64 *de;
-
-    if (dr->pos >= dr->len) {
-        ssize_t n;
-        do {
-            n = getdents64(dr->fd, dr->buf, sizeof(dr->buf));
-        } while (n < 0 && errno == EINTR);
-        if (n <= 0) {
-            return n == 0 ? 0 : -1;
-        }
-        dr->len = (size_t)n;
-        dr->pos = 0;
-    }
-    de = (const struct dirent64 *)(const void *)((const char *)dr->buf +
-                                                 dr->pos);
-    if (de->d_reclen == 0 || de->d_reclen > dr->len - dr->pos) {
-        errno = EIO; /* not what the kernel writes: stop, do not loop */
-        return -1;
-    }
-    dr->pos += de->d_reclen;
-    *name = de->d_name;
-    *type = de->d_type;
-    return 1;
-#else
-    struct dirent *de;
-
-    errno = 0;
-    de = readdir(dr->d);
-    if (de == NULL) {
-        return errno == 0 ? 0 : -1;
-    }
-    *name = de->d_name;
-#ifdef DT_UNKNOWN
-    *type = de->d_type;
-#else
-    *type = 0;
-#endif
-    return 1;
-#endif
-}
-
-static void dir_end(dir_reader *dr)
-{
-#ifndef LCMP__GETDENTS
-    closedir(dr->d);
-#else
-    (void)dr;
-#endif
-}
-
 /* Verify what one slot holds (or say why it could not be read), then let
  * go of it. 0 or a fatal LCMP_E*. */
 static int slot_verify(lcmp_report *r, walk_slot *sl, lcmp_error *err)
@@ -1130,12 +1028,12 @@ walk_expand(walk *w, const walk_item *item, walk_batch *b, lcmp_error *err)
     walk_item chunk[WALK_CHUNK];
     size_t n = 0, i, k, dirlen = strlen(item->path);
     walk_dir *self = NULL, here;
-    dir_reader dr;
+    lcmp__dir dr;
     const char *name;
     int fd, type, got, rc = 0;
 
     fd = item_open(item, O_DIRECTORY);
-    if (fd < 0 || dir_begin(&dr, fd) != 0) {
+    if (fd < 0 || lcmp__dir_begin(&dr, fd) != 0) {
         int e = errno;
         if (fd >= 0) {
             close(fd);
@@ -1157,7 +1055,7 @@ walk_expand(walk *w, const walk_item *item, walk_batch *b, lcmp_error *err)
     }
     pthread_mutex_unlock(&w->lock);
 
-    while (rc == 0 && (got = dir_next(&dr, &name, &type)) != 0) {
+    while (rc == 0 && (got = lcmp__dir_next(&dr, &name, &type)) != 0) {
         size_t namelen;
         char *path;
         int kind;
@@ -1197,7 +1095,7 @@ walk_expand(walk *w, const walk_item *item, walk_batch *b, lcmp_error *err)
             n = rc == 0 ? 0 : n;
         }
     }
-    dir_end(&dr);
+    lcmp__dir_end(&dr);
     if (rc == 0) {
         /* directories to the stack, a few files verified here */
         for (i = k = 0; i < n; i++) {

@@ -92,6 +92,23 @@ int lcmp__file_readat(lcmp_buf *out,
                       size_t max_size,
                       lcmp_error *err);
 
+/*
+ * A directory's entries, read from a descriptor open on it, which stays
+ * the caller's to close: lcmp__dir_begin() (0, or -1 with errno set),
+ * lcmp__dir_next() until it returns 0 (1 with the entry's name and d_type,
+ * DT_UNKNOWN or 0 where the system gives none; -1 with errno set), then
+ * lcmp__dir_end(). The names live until the next call. See dirlist.c.
+ */
+typedef struct lcmp__dir {
+    int fd;
+    size_t pos, len;
+    void *stream;       /* a DIR, where getdents64() is not used */
+    uint64_t buf[1024]; /* 8 KiB, aligned for struct dirent64 */
+} lcmp__dir;
+int lcmp__dir_begin(lcmp__dir *d, int fd);
+int lcmp__dir_next(lcmp__dir *d, const char **name, int *type);
+void lcmp__dir_end(lcmp__dir *d);
+
 #define LCMP__DEFAULT_MAX_FILE_SIZE ((size_t)16 * 1024 * 1024)
 #define LCMP__DEFAULT_MAX_DEPTH     64u
 
