@@ -1,13 +1,17 @@
 /*
  * Tests for libcompliance/util.c: calendar dates, RFC 3339 times, errors
- * and their formatting, buffers, hex and SHA-256 digests, reading files.
+ * and their formatting, buffers, hex and SHA-256 digests, reading files,
+ * listing directories.
  */
+#define _DEFAULT_SOURCE 1 /* dirent's DT_* */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -880,6 +884,77 @@ static void test_util__file_readat_regular_only(void **state)
     lcmp_buf_dispose(&buf);
 }
 
+/* A directory listed through lcmp__dir: every entry once, across more
+ * than one 8 KiB read, with its type where the system gives one; the
+ * caller's descriptor stays open and usable; a file is not listed. */
+static void test_util__dir_lists_every_entry(void **state)
+{
+    enum { FILES = 700 };
+    const char *t = getenv("LCMP_TMPDIR");
+    static unsigned char seen[FILES];
+    char dir[1024], path[1100];
+    int fd, got, type, i, files = 0, others = 0;
+    const char *name;
+    struct stat st;
+    lcmp__dir d;
+
+    (void)state;
+    assert_non_null(t);
+    snprintf(dir, sizeof(dir), "%s/dirlist", t);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    for (i = 0; i < FILES; i++) {
+        snprintf(path, sizeof(path), "%s/statement-%04d.json", dir, i);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        assert_true(fd >= 0);
+        assert_int_equal(close(fd), 0);
+    }
+    snprintf(path, sizeof(path), "%s/sub", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/link", dir);
+    assert_int_equal(symlink("sub", path), 0);
+
+    fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(lcmp__dir_begin(&d, fd), 0);
+    while ((got = lcmp__dir_next(&d, &name, &type)) == 1) {
+        if (strncmp(name, "statement-", 10) == 0) {
+            i = atoi(name + 10);
+            assert_true(i >= 0 && i < FILES);
+            assert_int_equal(seen[i], 0);
+            seen[i] = 1;
+            assert_true(type == DT_REG || type == DT_UNKNOWN);
+            files++;
+        } else if (strcmp(name, "sub") == 0) {
+            assert_true(type == DT_DIR || type == DT_UNKNOWN);
+            others++;
+        } else if (strcmp(name, "link") == 0) {
+            assert_true(type == DT_LNK || type == DT_UNKNOWN);
+            others++;
+        } else {
+            assert_true(strcmp(name, ".") == 0 || strcmp(name, "..") == 0);
+        }
+    }
+    assert_int_equal(got, 0);
+    assert_int_equal(files, FILES);
+    assert_int_equal(others, 2);
+    lcmp__dir_end(&d);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(close(fd), 0);
+
+    /* a regular file: refused at the start or at the first entry */
+    snprintf(path, sizeof(path), "%s/statement-0000.json", dir);
+    fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    errno = 0;
+    if (lcmp__dir_begin(&d, fd) == 0) {
+        assert_int_equal(lcmp__dir_next(&d, &name, &type), -1);
+        lcmp__dir_end(&d);
+    }
+    assert_int_equal(errno, ENOTDIR);
+    assert_int_equal(close(fd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -909,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_util__file_read),
         cmocka_unit_test(test_util__file_read_unknown_size),
         cmocka_unit_test(test_util__file_readat_regular_only),
+        cmocka_unit_test(test_util__dir_lists_every_entry),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
