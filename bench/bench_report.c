@@ -351,6 +351,21 @@ static void fs_close(lcmp__dir *d)
     close(d->fd);
 }
 
+/* An entry's type, asked of the file system where the listing gives none
+ * (as the walk's entry_kind() does). */
+static int fs_type(int dirfd, const char *name, int type)
+{
+    struct stat st;
+
+    if (type != DT_UNKNOWN) {
+        return type;
+    }
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return DT_UNKNOWN;
+    }
+    return S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : -1;
+}
+
 typedef struct fs_walk {
     int top;     /* the statements directory */
     char **orgs; /* its subdirectories */
@@ -376,7 +391,9 @@ static void *fs_worker(void *arg)
         while ((got = fs_next(&d, &name, &type)) == 1) {
             lcmp_error err;
             size_t n = strlen(name);
-            if (type != DT_REG || n <= 5 || strcmp(name + n - 5, ".json")) {
+            if (fs_type(d.fd, name, type) != DT_REG || n <= 5 ||
+                strcmp(name + n - 5, ".json") != 0)
+            {
                 continue;
             }
             if (lcmp__file_readat(&bytes,
@@ -426,7 +443,7 @@ static int fs_walk_worker(const char *dir)
     }
     w.top = top.fd;
     while ((got = fs_next(&top, &name, &type)) == 1) {
-        if (type != DT_DIR) {
+        if (fs_type(top.fd, name, type) != DT_DIR) {
             continue;
         }
         if (w.norgs == alloc) {
