@@ -135,6 +135,25 @@ static int threads_online(void)
     return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
+/* fn(arg) on one thread per CPU, the calling thread one of them (as the
+ * report's walk); returns when all have returned. */
+static void on_every_cpu(void *(*fn)(void *), void *arg)
+{
+    pthread_t tid[MAX_THREADS];
+    int threads = threads_online(), started = 0, i;
+
+    for (i = 1; i < threads; i++) {
+        if (pthread_create(&tid[started], NULL, fn, arg) != 0) {
+            break;
+        }
+        started++;
+    }
+    fn(arg);
+    for (i = 0; i < started; i++) {
+        pthread_join(tid[i], NULL);
+    }
+}
+
 /* --- the worker: one report in a fresh process -------------------------- */
 
 /* What a report loads before it starts: the sector's statement signers
@@ -422,8 +441,7 @@ static void *fs_worker(void *arg)
  * of statements read. */
 static int fs_walk_worker(const char *dir)
 {
-    pthread_t tid[MAX_THREADS];
-    int threads = threads_online(), started = 0, i, type, got;
+    int type, got;
     fs_walk w = {.orgs = NULL, .norgs = 0};
     char path[4096 + 16];
     const char *name;
@@ -458,15 +476,8 @@ static int fs_walk_worker(const char *dir)
             return 2;
         }
     }
-    for (i = 1; got == 0 && i < threads; i++) {
-        if (pthread_create(&tid[started], NULL, fs_worker, &w) != 0) {
-            break;
-        }
-        started++;
-    }
-    fs_worker(&w);
-    for (i = 0; i < started; i++) {
-        pthread_join(tid[i], NULL);
+    if (got == 0) {
+        on_every_cpu(fs_worker, &w);
     }
     printf("%.6f %.6f %ld\n", now_s() - t0, cpu_s() - c0, (long)w.files);
     fs_close(&top);
@@ -596,8 +607,6 @@ static int raw_fresh_worker(const char *count,
                             const char *dir,
                             const char *src)
 {
-    pthread_t tid[MAX_THREADS];
-    int threads = threads_online(), started = 0, i;
     lcmp_keyring *keyring = NULL;
     lcmp_baseline *baseline = NULL;
     lcmp_buf bytes = LCMP_BUF_INIT;
@@ -639,16 +648,7 @@ static int raw_fresh_worker(const char *count,
     /* as the report: the calling thread works too */
     c0 = cpu_s();
     t0 = now_s();
-    for (i = 1; i < threads; i++) {
-        if (pthread_create(&tid[started], NULL, raw_pool_worker, &p) != 0) {
-            break;
-        }
-        started++;
-    }
-    raw_pool_worker(&p);
-    for (i = 0; i < started; i++) {
-        pthread_join(tid[i], NULL);
-    }
+    on_every_cpu(raw_pool_worker, &p);
     printf("%.6f %.6f\n", now_s() - t0, cpu_s() - c0);
     for (k = 0; k < p.nkeys; k++) {
         EVP_PKEY_free(p.pkeys[k]);
